@@ -1,0 +1,1 @@
+"""Talking to LLMs: one protocol (OpenAI chat completions) for every backend."""
