@@ -65,6 +65,18 @@ def apply_offline_env(environ: dict[str, str] | None = None) -> None:
     env.update(OFFLINE_ENV)
 
 
+def subprocess_env(drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """A copy of the environment for a child process (offline variables set), without ``drop``.
+
+    Names in ``drop`` are removed case-insensitively (e.g. ``HOST``/``PORT``, which
+    llama_cpp.server would otherwise read over its command line).
+    """
+    gone = {name.upper() for name in drop}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in gone}
+    env.update(OFFLINE_ENV)
+    return env
+
+
 def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":

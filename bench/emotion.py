@@ -1,0 +1,170 @@
+"""Emotion engine benchmark: GoEmotions test macro-F1, songwriter dev accuracy, latency, throughput.
+
+Run from the checkout: ``.venv/bin/python bench/emotion.py [--dev PATH] [--quick]``.
+Prints the figures and writes ``bench/out/emotion.json``.
+
+- GoEmotions test: macro-F1 over 28 labels and 7 Ekman groups, thresholds from dev (as
+  shipped in head.json), next to the paper's BERT anchors (0.46 / 0.64). Baselines in the
+  same run: predict-every-label (the trivial macro-F1 floor) and a majority-class rule.
+- Songwriter dev (``bench/data/emotion_songwriter_dev.jsonl``): accuracy of the top Ekman
+  group, of the valence sign and of the arousal sign; "top-2" counts a hit when the gold
+  group is among the two most probable; baselines: always "joy"/+/- (majority) and each
+  valence/arousal estimate on its own (labels only, anchors only, lexicon only).
+- Latency: one message through ``analyze`` after warm-up (p50/p95, ms); throughput: texts/s
+  through ``analyze_batch`` in batches of 64; the MiniLM embedding alone as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from common import BENCH_DIR, machine, summary, timed, write_result
+
+from copilot.embedder import shared_embedder
+from copilot.emotion.analyzer import EmotionAnalyzer, _calibrate, mix_va, prepare_text
+from copilot.emotion.head import HEAD_PATH
+from copilot.emotion.labels import EKMAN_MATRIX, data_dir
+from copilot.emotion.train import load_split, macro_f1, to_ekman
+from copilot.settings import Settings, apply_offline_env
+from copilot.types import EKMAN_LABELS
+
+DEV_PATH = BENCH_DIR / "data" / "emotion_songwriter_dev.jsonl"
+
+
+def goemotions_test(analyzer: EmotionAnalyzer, limit: int | None) -> dict[str, float]:
+    texts, y = load_split(data_dir() / "test.tsv")
+    if limit:
+        texts, y = texts[:limit], y[:limit]
+    x = analyzer.embed_texts([prepare_text(t) for t in texts])
+    head = analyzer.head
+    p28, p7 = head.label_probs(x), head.ekman_probs(x)
+    ek = to_ekman(y)
+    return {
+        "n": len(texts),
+        "macro_f1_28": round(macro_f1(p28, y, head.label_thresholds), 4),
+        "macro_f1_ekman": round(macro_f1(p7, ek, head.ekman_thresholds), 4),
+        "micro_f1_28": round(_micro(p28 >= head.label_thresholds, y), 4),
+        "baseline_all_labels_macro_f1_28": round(macro_f1(np.ones_like(y), y, np.full(28, 0.5)), 4),
+        "baseline_all_groups_macro_f1_ekman": round(macro_f1(np.ones_like(ek), ek, np.full(7, 0.5)), 4),
+        "anchor_bert_macro_f1_28": 0.46,
+        "anchor_bert_macro_f1_ekman": 0.64,
+    }
+
+
+def _micro(pred: np.ndarray, gold: np.ndarray) -> float:
+    tp = float((pred * gold).sum())
+    return 2 * tp / max(float(pred.sum() + gold.sum()), 1e-9)
+
+
+def songwriter_dev(analyzer: EmotionAnalyzer, path: Path) -> dict[str, object]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [prepare_text(r["text"]) for r in rows]
+    x = analyzer.embed_texts(texts)
+    emotions = analyzer.from_vectors(x, texts=texts)
+    head = analyzer.head
+    labels = _calibrate(head.label_probs(x), head.label_thresholds)
+    parts = analyzer.va_parts(x, labels, texts)
+    n = len(rows)
+
+    def acc(pred: list[object], key: str) -> float:
+        return round(sum(p == r[key] for p, r in zip(pred, rows, strict=True)) / n, 4)
+
+    sign = lambda v: 1 if v >= 0 else -1  # noqa: E731
+    top2 = [sorted(e.ekman, key=lambda g: -e.ekman[g])[:2] for e in emotions]
+    # Ekman by collapsing the label head instead of the Ekman head (a design alternative)
+    collapsed = np.clip(labels @ EKMAN_MATRIX, 0, None)
+    result: dict[str, object] = {
+        "n": n,
+        "ekman_acc": acc([e.top for e in emotions], "ekman"),
+        "ekman_top2_acc": round(sum(r["ekman"] in t for r, t in zip(rows, top2, strict=True)) / n, 4),
+        "ekman_acc_from_labels": acc([EKMAN_LABELS[int(i)] for i in collapsed.argmax(1)], "ekman"),
+        "valence_sign_acc": acc([sign(e.valence) for e in emotions], "valence"),
+        "arousal_sign_acc": acc([sign(e.arousal) for e in emotions], "arousal"),
+        "mixed_rows_both_in_top2": _mixed(rows, top2),
+        "baseline_majority_ekman": acc(["joy"] * n, "ekman"),
+        "baseline_majority_valence": max(acc([1] * n, "valence"), acc([-1] * n, "valence")),
+        "baseline_majority_arousal": max(acc([1] * n, "arousal"), acc([-1] * n, "arousal")),
+    }
+    for name in ("labels", "anchors", "lexicon"):
+        only = mix_va({name: parts[name]})
+        covered = ~np.isnan(parts[name][:, 0])
+        result[f"valence_sign_acc_{name}_only"] = acc([sign(v) if c else 0 for v, c in zip(only[:, 0], covered, strict=True)], "valence")
+        if name != "lexicon":
+            result[f"arousal_sign_acc_{name}_only"] = acc([sign(a) for a in only[:, 1]], "arousal")
+    result["errors"] = [
+        {"text": r["text"], "gold": r["ekman"], "got": e.top, "v": e.valence, "a": e.arousal}
+        for r, e in zip(rows, emotions, strict=True)
+        if e.top != r["ekman"] or sign(e.valence) != r["valence"] or sign(e.arousal) != r["arousal"]
+    ]
+    return result
+
+
+def _mixed(rows: list[dict[str, object]], top2: list[list[str]]) -> str:
+    mixed = [(r, t) for r, t in zip(rows, top2, strict=True) if r.get("also")]
+    hits = sum(r["ekman"] in t and r["also"] in t for r, t in mixed)
+    return f"{hits}/{len(mixed)}"
+
+
+def speed(analyzer: EmotionAnalyzer, quick: bool) -> dict[str, object]:
+    messages = [
+        "I want a song about the summer we drove to the coast",
+        "furious about the rent hike again",
+        "a lullaby for my newborn",
+        "missing my dad on his birthday",
+    ]
+    analyzer.analyze(messages[0])  # warm-up: loads the model, head and anchors
+    for m in messages:
+        analyzer.analyze(m)
+    repeat = 40 if quick else 200
+    single = timed(lambda: analyzer.analyze(messages[int(time.perf_counter() * 1000) % 4]), repeat=repeat, warmup=5)
+    embed_only = timed(lambda: analyzer.embedder.embed([messages[1]]), repeat=repeat, warmup=5)
+    texts, _ = load_split(data_dir() / "dev.tsv")
+    batch = texts[: 256 if quick else 1024]
+    start = time.perf_counter()
+    for i in range(0, len(batch), 64):
+        analyzer.analyze_batch(batch[i : i + 64])
+    batch_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for i in range(0, len(batch), 64):
+        analyzer.embedder.embed(batch[i : i + 64])
+    embed_batch_s = time.perf_counter() - start
+    ms = lambda s: {k: (round(v * 1000, 2) if k != "n" else v) for k, v in summary(s).items()}  # noqa: E731
+    return {
+        "single_ms": ms(single),
+        "embed_only_single_ms": ms(embed_only),
+        "overhead_ratio_p50": round(summary(single)["p50"] / summary(embed_only)["p50"], 2),
+        "batch_texts": len(batch),
+        "batch_texts_per_s": round(len(batch) / batch_s, 1),
+        "embed_only_texts_per_s": round(len(batch) / embed_batch_s, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEV_PATH, help="songwriter JSONL set to score")
+    parser.add_argument("--quick", action="store_true", help="fewer timings and 1,000 test texts")
+    parser.add_argument("--skip-test", action="store_true", help="skip the GoEmotions test split")
+    args = parser.parse_args()
+    apply_offline_env()
+    analyzer = EmotionAnalyzer(shared_embedder(Settings.from_env().model_dir))
+    meta = json.loads(HEAD_PATH.with_suffix(".json").read_text())
+    result: dict[str, object] = {"machine": machine(), "head": {"arrays_sha256": meta["arrays_sha256"], **meta["metrics"]}}
+    result["songwriter_dev"] = songwriter_dev(analyzer, args.dev)
+    if not args.skip_test:
+        result["goemotions_test"] = goemotions_test(analyzer, 1000 if args.quick else None)
+    result["speed"] = speed(analyzer, args.quick)
+    printable = {k: v for k, v in result.items() if k != "songwriter_dev"}
+    printable["songwriter_dev"] = {k: v for k, v in result["songwriter_dev"].items() if k != "errors"}  # type: ignore[union-attr]
+    print(json.dumps(printable, indent=2))
+    print(f"songwriter dev misses: {len(result['songwriter_dev']['errors'])}", file=sys.stderr)  # type: ignore[index]
+    write_result("emotion", result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

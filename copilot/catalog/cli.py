@@ -1,0 +1,215 @@
+"""CLI: ``copilot catalog ...``, ``copilot recommend ...``, ``copilot feedback ...``.
+
+Handlers build the parts (store, embedder, analyzer, feedback) from settings and pass
+them in; everything else lives in the library. Errors are CopilotError subclasses
+that ``copilot.cli.main`` prints as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from copilot.errors import CatalogError, InputError
+from copilot.settings import Settings
+
+
+def _embedder(settings: Settings) -> Any:
+    from copilot.embedder import shared_embedder
+
+    return shared_embedder(settings.model_dir)
+
+
+def _store(settings: Settings) -> Any:
+    from copilot.catalog.store import SongStore
+
+    return SongStore.open(settings, _embedder(settings))
+
+
+def _analyzer(settings: Settings) -> Any:
+    from copilot.catalog.emotions import load_emotion_analyzer
+
+    return load_emotion_analyzer(settings)
+
+
+def _progress(label: str) -> Any:
+    """A text progress bar on stderr (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _safe_analyzer(settings: Settings) -> Any:
+    """The emotion analyzer if its model is built (a probe call), else None with a note."""
+    from copilot.errors import ModelError
+
+    analyzer = _analyzer(settings)
+    if analyzer is None:
+        return None
+    try:
+        analyzer.analyze("probe")
+    except ModelError as exc:
+        print(f"note: song emotions from lyrics are skipped: {exc.user_message()}", file=sys.stderr)
+        return None
+    return analyzer
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot.catalog.importer import parse_catalog
+
+    parsed = parse_catalog(Path(args.path), args.format)
+    for err in parsed.errors[:50]:
+        print(f"{args.path}: {err}", file=sys.stderr)
+    if len(parsed.errors) > 50:
+        print(f"... and {len(parsed.errors) - 50} more bad rows", file=sys.stderr)
+    if parsed.errors and args.on_error == "abort":
+        raise CatalogError(
+            f"{len(parsed.errors)} bad rows in {args.path}; nothing imported (use --on-error skip to import the rest)",
+            setting="--on-error",
+        )
+    store = _store(settings)
+    with store.writing(command=f"copilot catalog import {args.path}"):
+        counts = store.add_songs(parsed.songs, _safe_analyzer(settings), _progress("importing"))
+    counts["rejected"] = len(parsed.errors)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(_store(settings).stats(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    store = _store(settings)
+    with store.writing(command="copilot catalog remove"):
+        removed = store.remove(args.ids)
+    print(json.dumps({"removed": removed, "not_found": len(set(args.ids)) - removed}))
+    return 0
+
+
+def cmd_load_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot.catalog.demo import load_demo
+
+    store = _store(settings)
+    with store.writing(command="copilot catalog load-demo"):
+        counts = load_demo(store, _safe_analyzer(settings), _progress("loading demo"))
+    print(json.dumps(counts))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot.catalog.feedback import FeedbackStore
+
+    try:
+        text = Path(args.path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read {args.path}: {exc}") from exc
+    stored, errors = FeedbackStore(settings.feedback_dir).import_history(text)
+    for err in errors[:50]:
+        print(f"{args.path}: {err}", file=sys.stderr)
+    print(json.dumps({"stored": stored, "rejected": len(errors)}))
+    return 0
+
+
+def _recommender(settings: Settings) -> Any:
+    from copilot.catalog.feedback import FeedbackStore
+    from copilot.catalog.recommender import Recommender
+
+    return Recommender(_store(settings), _embedder(settings), _analyzer(settings), FeedbackStore(settings.feedback_dir))
+
+
+def _result_line(rec: Any) -> dict[str, Any]:
+    d = rec.to_dict()
+    return {k: d[k] for k in ("id", "title", "artist", "score", "why", "moods", "genres")}
+
+
+def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+    rec = _recommender(settings)
+    if args.jsonl:
+        for n, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                prompt = json.loads(line)["prompt"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f'stdin line {n}: expected {{"prompt": "..."}}') from exc
+            results = rec.recommend(str(prompt), args.k, args.user)
+            print(json.dumps({"prompt": prompt, "results": [_result_line(r) for r in results]}, ensure_ascii=False))
+            sys.stdout.flush()
+        return 0
+    if not args.prompt:
+        raise InputError("give a prompt, or --jsonl to read prompts from stdin", setting="PROMPT")
+    prompt = " ".join(args.prompt)
+    if args.like:
+        results = rec.more_like(args.like, args.k, args.user)
+    else:
+        results = rec.recommend(prompt, args.k, args.user)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        return 0
+    for i, r in enumerate(results, start=1):
+        print(f"{i:2d}. {r.title} - {r.artist or 'unknown'}  [{r.id}]  score {r.score:.3f}")
+        print(f"    why: {r.why.get('summary', '')}")
+        if r.url:
+            print(f"    {r.url}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot.catalog.feedback import FeedbackStore
+    from copilot.errors import NotFound
+
+    store = _store(settings)
+    if store.get(args.song_id) is None:
+        raise NotFound(f"no song with id {args.song_id!r} in the catalog")
+    FeedbackStore(settings.feedback_dir).record(args.user, args.song_id, args.opinion == "like")
+    print(json.dumps({"user": args.user, "song_id": args.song_id, "opinion": args.opinion}))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the catalog, recommend and feedback subcommands."""
+    cat = sub.add_parser("catalog", help="import, inspect and manage the song catalog")
+    csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    p = csub.add_parser("import", help="import songs from a CSV, TSV or JSONL file")
+    p.add_argument("path")
+    p.add_argument("--format", choices=("auto", "csv", "tsv", "jsonl"), default="auto")
+    p.add_argument("--on-error", choices=("skip", "abort"), default="skip",
+                   help="skip bad rows (default) or refuse the whole file")
+    p.set_defaults(func=cmd_import)
+    csub.add_parser("stats", help="counts of songs, lyrics, tags").set_defaults(func=cmd_stats)
+    p = csub.add_parser("remove", help="remove songs by id")
+    p.add_argument("ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+    csub.add_parser("load-demo", help="load the shipped demo catalog (idempotent)").set_defaults(func=cmd_load_demo)
+    p = csub.add_parser("history", help="import a listening history CSV: user_id,song_id,plays")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("recommend", help="songs for a mood prompt, with reasons")
+    p.add_argument("prompt", nargs="*")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--jsonl", action="store_true", help='read {"prompt": ...} lines from stdin, write result lines')
+    p.add_argument("--user", default=None, help="apply this user's likes, dislikes and history")
+    p.add_argument("--like", default=None, metavar="SONG_ID", help="songs like this one instead of a prompt")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("feedback", help="like or dislike a song")
+    p.add_argument("opinion", choices=("like", "dislike"))
+    p.add_argument("song_id")
+    p.add_argument("--user", required=True)
+    p.set_defaults(func=cmd_feedback)

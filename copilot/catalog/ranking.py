@@ -1,0 +1,255 @@
+"""The hybrid score (pure numpy): how well each song answers a prompt, and why.
+
+Inputs are vectors and arrays only (no store, no model), so every part is testable
+with hand-made numbers. For a prompt vector ``q`` (unit length) and a catalog
+:class:`~copilot.catalog.index.CatalogIndex`, each song gets
+
+    score = w_tag  * tag_match      prompt -> likely mood tags -> songs carrying them
+          + w_sem  * semantic       cos(q, song's tag sentence)
+          + w_lyr  * lyric          max cos(q, one of the song's lyric chunks)
+          + w_emo  * emotion        1 - VA distance / (2*sqrt 2) - 0.5, 0 when unknown
+          + w_fb   * feedback       like/dislike profile of the user, in [-1, 1]
+          + w_cf   * cf             item-item collaborative score, in [0, 1]
+
+``tag_match`` is tag-level retrieval: the prompt is compared with a few everyday
+phrases per tag (max over the tag's phrases), those similarities become a
+probability over tags (softmax with temperature ``tau``), and a song's tag match is
+the probability mass of the tags it carries. Hard filters remove songs before
+ranking; diversity keeps one song per artist in the first ``diverse_top`` places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from copilot.catalog.filters import Filters
+from copilot.catalog.index import CatalogIndex
+
+SQRT8 = float(np.sqrt(8.0))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the hybrid score (see the module docstring); ``tau`` is the tag softmax temperature."""
+
+    tag: float = 1.0
+    semantic: float = 0.5
+    lyric: float = 0.5
+    emotion: float = 0.2
+    feedback: float = 0.3
+    cf: float = 0.3
+    tau: float = 0.05
+
+
+@dataclass(frozen=True)
+class Query:
+    """Everything the ranker knows about one request.
+
+    ``vector``: unit prompt embedding. ``target_va``: (valence, arousal) in [-1, 1] or None.
+    ``tag_boost``: extra probability mass for tags the emotion engine proposed.
+    ``feedback`` / ``cf``: per-song arrays aligned with the index (or None).
+    ``exclude_ids``: songs never returned (e.g. the seed of "more like this").
+    """
+
+    vector: np.ndarray
+    target_va: tuple[float, float] | None = None
+    filters: Filters = field(default_factory=Filters)
+    tag_boost: tuple[str, ...] = ()
+    feedback: np.ndarray | None = None
+    cf: np.ndarray | None = None
+    exclude_ids: frozenset[str] = frozenset()
+    prompt_words: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One ranked song: its row in the index, total score, the parts and the reasons."""
+
+    row: int
+    score: float
+    parts: dict[str, float]
+    why: dict[str, Any]
+
+
+def tag_probabilities(q: np.ndarray, index: CatalogIndex, tau: float, boost: Sequence[str] = ()) -> np.ndarray:
+    """Probability over ``index.tag_names`` that the prompt asks for each tag (sums to 1)."""
+    if index.proto_vecs.shape[0] == 0:
+        return np.zeros(len(index.tag_names), dtype=np.float32)
+    sims = index.proto_vecs @ q
+    best = np.full(len(index.tag_names), -1.0, dtype=np.float32)
+    np.maximum.at(best, index.proto_tag, sims.astype(np.float32))
+    logits = (best - best.max()) / max(tau, 1e-4)
+    probs = np.exp(logits)
+    probs /= probs.sum()
+    if boost:
+        extra = np.array([1.0 if t in boost else 0.0 for t in index.tag_names], dtype=np.float32)
+        if extra.sum() > 0:
+            probs = 0.8 * probs + 0.2 * extra / extra.sum()
+    return probs.astype(np.float32)
+
+
+def filter_mask(index: CatalogIndex, filters: Filters) -> np.ndarray:
+    """Boolean mask of songs that pass the hard filters."""
+    mask = np.ones(index.size, dtype=bool)
+    if filters.instrumental is not None:
+        mask &= index.instrumental if filters.instrumental else ~index.instrumental
+    if filters.require_genres:
+        keep = np.zeros(index.size, dtype=bool)
+        for g in filters.require_genres:
+            keep[index.rows_with(g)] = True
+        mask &= keep
+    for tag in filters.exclude_tags:
+        mask[index.rows_with(tag)] = False
+    return mask
+
+
+def emotion_match(index: CatalogIndex, target_va: tuple[float, float] | None) -> np.ndarray:
+    """Per song: 0.5 - VA distance / (2*sqrt 2), in [-0.5, 0.5]; 0 where either side is unknown."""
+    if target_va is None:
+        return np.zeros(index.size, dtype=np.float32)
+    dist = np.hypot(index.valence - target_va[0], index.arousal - target_va[1])
+    return np.where(index.has_emotion, 0.5 - dist / SQRT8, 0.0).astype(np.float32)
+
+
+def lyric_match(q: np.ndarray, index: CatalogIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(best chunk cosine per song, best chunk row per song or -1)."""
+    best = np.zeros(index.size, dtype=np.float32)
+    arg = np.full(index.size, -1, dtype=np.int64)
+    if index.chunk_vecs.shape[0] == 0:
+        return best, arg
+    sims = index.chunk_vecs @ q
+    order = np.argsort(sims)  # ascending: the last write per song wins = its best chunk
+    best[index.chunk_song[order]] = np.maximum(sims[order], 0.0)
+    arg[index.chunk_song[order]] = order
+    return best, arg
+
+
+def score_all(query: Query, index: CatalogIndex, w: Weights) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Total score per song (``-inf`` for filtered-out songs) and each part."""
+    q = query.vector.astype(np.float32)
+    probs = tag_probabilities(q, index, w.tau, query.tag_boost)
+    parts: dict[str, np.ndarray] = {
+        "tag": index.tag_matrix @ probs if index.tag_matrix.shape[1] else np.zeros(index.size, np.float32),
+        "semantic": index.tag_vecs @ q,
+        "emotion": emotion_match(index, query.target_va),
+    }
+    parts["lyric"], chunk_arg = lyric_match(q, index)
+    parts["feedback"] = query.feedback if query.feedback is not None else np.zeros(index.size, np.float32)
+    parts["cf"] = query.cf if query.cf is not None else np.zeros(index.size, np.float32)
+    total = (
+        w.tag * parts["tag"]
+        + w.semantic * parts["semantic"]
+        + w.lyric * parts["lyric"]
+        + w.emotion * parts["emotion"]
+        + w.feedback * parts["feedback"]
+        + w.cf * parts["cf"]
+    ).astype(np.float32)
+    mask = filter_mask(index, query.filters)
+    for song_id in query.exclude_ids:
+        row = index.row_of.get(song_id)
+        if row is not None:
+            mask[row] = False
+    total = np.where(mask, total, -np.inf).astype(np.float32)
+    parts["_probs"] = probs
+    parts["_chunk"] = chunk_arg.astype(np.float32)
+    return total, parts
+
+
+def diversify(order: Sequence[int], artists: Sequence[str], k: int, top: int = 5) -> list[int]:
+    """Pick ``k`` rows from ``order`` (best first) with no artist twice in the first ``top`` places.
+
+    Songs passed over keep their order and fill the places after ``top``. Empty artists never clash.
+
+    >>> diversify([0, 1, 2, 3], ["a", "a", "b", "c"], 3, top=2)
+    [0, 2, 1]
+    """
+    chosen: list[int] = []
+    skipped: list[int] = []
+    seen: set[str] = set()
+    for row in order:
+        if len(chosen) >= k:
+            break
+        artist = artists[row]
+        if len(chosen) < top and artist and artist in seen:
+            skipped.append(row)
+            continue
+        if len(chosen) >= top and skipped:
+            while skipped and len(chosen) < k:
+                chosen.append(skipped.pop(0))
+            if len(chosen) >= k:
+                break
+        seen.add(artist)
+        chosen.append(row)
+    while skipped and len(chosen) < k:
+        chosen.append(skipped.pop(0))
+    return chosen
+
+
+def explain(row: int, parts: dict[str, np.ndarray], index: CatalogIndex, query: Query, w: Weights) -> dict[str, Any]:
+    """The reasons for one song: matched tags, best lyric line, emotion match, feedback and CF effects."""
+    probs = parts["_probs"]
+    moods = index.moods[row]
+    prob_of = dict(zip(index.tag_names, probs.tolist(), strict=True))
+    matched = sorted((t for t in moods if prob_of.get(t, 0.0) >= 0.02), key=lambda t: -prob_of[t])
+    why: dict[str, Any] = {"matched_tags": matched}
+    chunk = int(parts["_chunk"][row])
+    if chunk >= 0 and parts["lyric"][row] > 0.2:
+        why["lyric_line"] = index.chunk_text[chunk]
+    if query.target_va is not None and index.has_emotion[row]:
+        v, a = float(index.valence[row]), float(index.arousal[row])
+        close = float(parts["emotion"][row]) + 0.5
+        why["emotion"] = f"song valence {v:+.2f}, arousal {a:+.2f}; match {close:.2f}"
+    fb = float(parts["feedback"][row])
+    if abs(fb) > 1e-3:
+        why["feedback"] = f"{w.feedback * fb:+.3f} from your likes/dislikes"
+    cf = float(parts["cf"][row])
+    if cf > 1e-3:
+        why["cf"] = f"{w.cf * cf:+.3f}: liked by listeners with similar taste"
+    if not query.filters.empty:
+        why["filters"] = query.filters.describe()
+    bits = []
+    if matched:
+        bits.append("mood " + ", ".join(matched[:3]))
+    if "lyric_line" in why:
+        bits.append(f'lyric "{why["lyric_line"][:80]}"')
+    if "emotion" in why and parts["emotion"][row] > 0.25:
+        bits.append("close emotion")
+    if "feedback" in why:
+        bits.append("your feedback " + ("+" if fb > 0 else "-"))
+    if "cf" in why:
+        bits.append("similar listeners")
+    why["summary"] = "; ".join(bits) if bits else "closest overall match"
+    return why
+
+
+def rank(query: Query, index: CatalogIndex, k: int = 10, w: Weights | None = None, diverse: bool = True) -> list[Scored]:
+    """Top ``k`` songs for ``query``, best first, each with its reasons."""
+    w = w or Weights()
+    if index.size == 0 or k <= 0:
+        return []
+    total, parts = score_all(query, index, w)
+    finite = int(np.isfinite(total).sum())
+    if finite == 0:
+        return []
+    pool = min(finite, max(k * 5, k + 20))
+    cand = np.argpartition(-total, pool - 1)[:pool]
+    cand = cand[np.argsort(-total[cand], kind="stable")]
+    cand = cand[np.isfinite(total[cand])]
+    if diverse and not query.filters.same_artist_ok:
+        rows = diversify(cand.tolist(), index.artists, k)
+    else:
+        rows = cand[:k].tolist()
+    names = ("tag", "semantic", "lyric", "emotion", "feedback", "cf")
+    return [
+        Scored(
+            row=r,
+            score=float(total[r]),
+            parts={n: float(parts[n][r]) for n in names},
+            why=explain(r, parts, index, query, w),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,195 @@
+"""The recommender: prompt -> ranked songs with reasons. Parts are passed in, never built here.
+
+``Recommender(store, embedder, analyzer, feedback)``:
+
+- ``store``: anything with ``snapshot() -> CatalogIndex`` (normally :class:`SongStore`);
+- ``embedder``: a :class:`~copilot.embedder.Embedder`;
+- ``analyzer``: an emotion analyzer (``analyze(text) -> Emotion``) or None;
+- ``feedback``: a :class:`FeedbackStore` or None.
+
+Three entry points: :meth:`recommend` (a mood prompt), :meth:`more_like` (a song or an
+earlier result: "more like #2") and :meth:`like_text` (a lyric or any text).
+Content-based (embeddings, tags, emotion), collaborative (item-item CF) and the
+hybrid of both all run through :func:`copilot.catalog.ranking.rank`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from copilot.catalog import cf
+from copilot.catalog.emotions import retrieval_target
+from copilot.catalog.feedback import FeedbackStore, check_user, profile_scores
+from copilot.catalog.filters import Filters, parse_filters
+from copilot.catalog.index import CatalogIndex, split_tags
+from copilot.catalog.ranking import Query, Scored, Weights, rank
+from copilot.catalog.records import lyric_chunks
+from copilot.embedder import Embedder
+from copilot.errors import InputError, ModelError, NotFound
+
+MAX_PROMPT_CHARS = 2_000
+MAX_TEXT_CHARS = 20_000
+MAX_K = 100
+
+
+class IndexSource(Protocol):
+    """What the recommender needs from a store."""
+
+    def snapshot(self) -> CatalogIndex: ...
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended song. ``score``: the hybrid score; ``why``: the reasons (see ranking.explain);
+    ``emotion``: {"valence", "arousal", "top"} when known."""
+
+    id: str
+    title: str
+    artist: str
+    score: float
+    why: dict[str, Any]
+    moods: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    url: str = ""
+    emotion: dict[str, Any] | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id, "title": self.title, "artist": self.artist, "score": round(self.score, 4),
+            "why": self.why, "moods": list(self.moods), "genres": list(self.genres), "url": self.url,
+            "emotion": self.emotion,
+        }
+
+
+def _check_k(k: int) -> int:
+    if not 1 <= k <= MAX_K:
+        raise InputError(f"k must be between 1 and {MAX_K}, got {k}", setting="--k")
+    return k
+
+
+class Recommender:
+    """See the module docstring. ``weights`` tune the hybrid score (ranking.Weights)."""
+
+    def __init__(
+        self,
+        store: IndexSource,
+        embedder: Embedder,
+        analyzer: Any = None,
+        feedback: FeedbackStore | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.analyzer = analyzer
+        self.feedback = feedback
+        self.weights = weights or Weights()
+
+    # Entry points ---------------------------------------------------------------------
+    def recommend(
+        self, prompt: str, k: int = 10, user: str | None = None, *, diverse: bool = True, filters: Filters | None = None
+    ) -> list[Recommendation]:
+        """Songs for a mood prompt such as "something bittersweet for a late drive"."""
+        prompt = (prompt or "").strip()
+        if not prompt:
+            raise InputError("the prompt is empty; describe a mood, a moment or a song")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise InputError(f"the prompt is {len(prompt)} characters (limit {MAX_PROMPT_CHARS})")
+        _check_k(k)
+        index = self.store.snapshot()
+        query = Query(vector=self.embedder.embed([prompt])[0], filters=filters or parse_filters(prompt))
+        query = self._with_emotion(query, prompt)
+        return self._run(query, index, k, user, diverse)
+
+    def more_like(
+        self, seed: str | Recommendation, k: int = 10, user: str | None = None, *, diverse: bool = True
+    ) -> list[Recommendation]:
+        """Songs like a stored song (by id) or an earlier result ("more like #2")."""
+        _check_k(k)
+        song_id = seed.id if isinstance(seed, Recommendation) else str(seed)
+        index = self.store.snapshot()
+        row = index.row_of.get(song_id)
+        if row is None:
+            raise NotFound(f"no song with id {song_id!r} in the catalog")
+        vec = index.tag_vecs[row].copy()
+        chunks = index.chunk_vecs[index.chunk_song == row]
+        if len(chunks):
+            vec = vec + chunks.mean(axis=0)
+            vec /= max(float(np.linalg.norm(vec)), 1e-9)
+        target = (float(index.valence[row]), float(index.arousal[row])) if index.has_emotion[row] else None
+        query = Query(vector=vec, target_va=target, tag_boost=index.moods[row], exclude_ids=frozenset({song_id}))
+        if self.feedback is not None:
+            model = cf.fit(self.feedback.interactions())
+            query = replace(query, cf=cf.align(cf.item_scores(model, song_id), index.ids, index.row_of))
+        return self._run(query, index, k, user, diverse)
+
+    def like_text(self, text: str, k: int = 10, user: str | None = None, *, diverse: bool = True) -> list[Recommendation]:
+        """Songs whose lyrics (and mood) resemble ``text``, e.g. a lyric being written."""
+        text = (text or "").strip()
+        if not text:
+            raise InputError("the text is empty")
+        if len(text) > MAX_TEXT_CHARS:
+            raise InputError(f"the text is {len(text)} characters (limit {MAX_TEXT_CHARS})")
+        _check_k(k)
+        index = self.store.snapshot()
+        pieces = lyric_chunks(text) or [text]
+        vecs = self.embedder.embed(pieces[:64])
+        vec = vecs.mean(axis=0)
+        vec /= max(float(np.linalg.norm(vec)), 1e-9)
+        query = self._with_emotion(Query(vector=vec), text)
+        w = replace(self.weights, lyric=max(self.weights.lyric, 1.0), tag=self.weights.tag * 0.5)
+        return self._run(query, index, k, user, diverse, w)
+
+    # Internals ------------------------------------------------------------------------
+    def _with_emotion(self, query: Query, text: str) -> Query:
+        if self.analyzer is None:
+            return query
+        try:
+            emotion = self.analyzer.analyze(text)
+        except ModelError as exc:  # the emotion head is not built yet: rank without the emotion part
+            warnings.warn(f"emotion match disabled: {exc.message}", stacklevel=2)
+            self.analyzer = None
+            return query
+        target = retrieval_target(emotion)
+        return replace(query, target_va=(float(target.valence), float(target.arousal)))
+
+    def _run(
+        self, query: Query, index: CatalogIndex, k: int, user: str | None, diverse: bool, w: Weights | None = None
+    ) -> list[Recommendation]:
+        if user is not None and self.feedback is not None:
+            check_user(user)
+            likes, dislikes = self.feedback.get(user)
+            fb = profile_scores(index.tag_vecs, index.row_of, likes, dislikes) if (likes or dislikes) else None
+            model = cf.fit(self.feedback.interactions())
+            user_cf = cf.align(cf.user_scores(model, user), index.ids, index.row_of)
+            merged_cf = user_cf if query.cf is None else np.maximum(query.cf, user_cf)
+            query = replace(query, feedback=fb, cf=merged_cf if merged_cf.any() else None)
+        return [self._to_rec(s, index) for s in rank(query, index, k, w or self.weights, diverse)]
+
+    @staticmethod
+    def _to_rec(s: Scored, index: CatalogIndex) -> Recommendation:
+        meta = index.meta[s.row]
+        emotion = None
+        if index.has_emotion[s.row]:
+            emotion = {
+                "valence": float(index.valence[s.row]),
+                "arousal": float(index.arousal[s.row]),
+                "top": str(meta.get("emotion_top", "")),
+            }
+        return Recommendation(
+            id=index.ids[s.row],
+            title=str(meta.get("title", index.ids[s.row])),
+            artist=str(meta.get("artist", "")),
+            score=s.score,
+            why=s.why,
+            moods=split_tags(meta.get("moods")),
+            genres=split_tags(meta.get("genres")),
+            url=str(meta.get("url", "")),
+            emotion=emotion,
+            parts=s.parts,
+        )

@@ -1,0 +1,377 @@
+"""The song store: Chroma behind one small interface.
+
+Three collections, all in cosine space with copilot's own embedding function (never
+Chroma's default, which would download a model):
+
+- ``copilot_songs``: one record per song; its vector embeds the song's tag sentence
+  (moods expanded into everyday words, genres, instruments); its metadata holds the
+  song's fields, its emotion (valence, arousal, top) and the content hash.
+- ``copilot_lyrics``: lyric chunks (two lines each), ids ``<song id>#<n>``.
+- ``copilot_meta``: one record, the store generation, bumped after every write.
+
+Writes go in batches of ``client.get_max_batch_size()``; a song's chunks are written
+before its record, and the record carries the content hash, so an import killed at
+any moment is completed by re-running it. Songs whose hash is unchanged are not
+re-embedded. Reads for ranking go through :meth:`SongStore.snapshot`, a numpy mirror
+(:mod:`copilot.catalog.index`) rebuilt only when the generation changes.
+
+Embedded mode (``PersistentClient``) guards writers with :class:`WriterLock`; server
+mode (``HttpClient``, ``settings.chroma_url``) leaves serialisation to the server.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from copilot.catalog.emotions import va_from_tags
+from copilot.catalog.index import CatalogIndex, build_index
+from copilot.catalog.lock import WriterLock
+from copilot.catalog.records import Song, lyric_chunks
+from copilot.catalog.tagtext import prototype_texts, tag_sentence
+from copilot.embedder import Embedder
+from copilot.errors import StoreError
+from copilot.settings import Settings
+
+SONGS, LYRICS, META = "copilot_songs", "copilot_lyrics", "copilot_meta"
+EF_NAME = "copilot-embedder"
+EMBED_BATCH = 512
+"""Songs embedded per step (their tag sentences and lyric chunks together)."""
+
+Progress = Callable[[int, int], None]
+
+
+def _embedding_function_class() -> type:
+    """copilot's Chroma embedding function, registered once (chromadb imported lazily)."""
+    global _EF_CLASS
+    if _EF_CLASS is not None:
+        return _EF_CLASS
+    from chromadb.api.types import EmbeddingFunction
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    class CopilotEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
+        """Embeds with a copilot Embedder (MiniLM by default), never downloading anything."""
+
+        def __init__(self, embedder: Embedder | None = None) -> None:
+            self._embedder = embedder
+
+        def _get(self) -> Embedder:
+            if self._embedder is None:
+                from copilot.embedder import shared_embedder
+
+                self._embedder = shared_embedder(Settings.from_env().model_dir)
+            return self._embedder
+
+        def __call__(self, input: Sequence[str]) -> list[np.ndarray]:
+            return list(self._get().embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return EF_NAME
+
+        def get_config(self) -> dict[str, Any]:
+            return {"embedder": getattr(self._embedder, "name", "all-MiniLM-L6-v2")}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> CopilotEmbeddingFunction:
+            return CopilotEmbeddingFunction()
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+    register_embedding_function(CopilotEmbeddingFunction)
+    _EF_CLASS = CopilotEmbeddingFunction
+    return _EF_CLASS
+
+
+_EF_CLASS: type | None = None
+
+
+def make_client(settings: Settings) -> Any:
+    """A Chroma client: HttpClient when ``settings.chroma_url`` is set, else PersistentClient."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        settings.store_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many types (ValueError, ConnectionError, its own)
+        where = settings.chroma_url or settings.store_dir
+        raise StoreError(
+            f"cannot open the song store at {where}: {exc}",
+            setting="COPILOT_CHROMA_URL" if settings.chroma_url else "COPILOT_STORE_DIR",
+        ) from exc
+
+
+def song_metadata(song: Song, content_hash: str, va: tuple[float, float] | None, top: str, n_chunks: int) -> dict:
+    """The Chroma metadata of a song record (scalars only; tags comma-joined)."""
+    meta: dict[str, Any] = {
+        "title": song.title,
+        "artist": song.artist,
+        "url": song.url,
+        "license": song.license,
+        "moods": ",".join(song.moods),
+        "genres": ",".join(song.genres),
+        "instruments": ",".join(song.instruments),
+        "instrumental": song.instrumental,
+        "hash": content_hash,
+        "n_chunks": n_chunks,
+        "extra": json.dumps(song.extra, ensure_ascii=False),
+    }
+    if song.year is not None:
+        meta["year"] = song.year
+    if va is not None:
+        meta["valence"], meta["arousal"] = round(va[0], 4), round(va[1], 4)
+        meta["emotion_top"] = top
+    return meta
+
+
+class SongStore:
+    """The catalog in Chroma. Build with :meth:`open`; writers use ``with store.writing():``."""
+
+    def __init__(self, client: Any, embedder: Embedder, *, store_dir: Path | None = None) -> None:
+        ef = _embedding_function_class()(embedder)
+        self.client = client
+        self.embedder = embedder
+        self.store_dir = store_dir
+        cfg = {"hnsw": {"space": "cosine"}}
+        try:
+            self.songs = client.get_or_create_collection(SONGS, embedding_function=ef, configuration=cfg)
+            self.lyrics = client.get_or_create_collection(LYRICS, embedding_function=ef, configuration=cfg)
+            self.meta = client.get_or_create_collection(META, embedding_function=ef, configuration=cfg)
+            self.max_batch = int(client.get_max_batch_size())
+        except Exception as exc:
+            raise StoreError(f"cannot open the song collections: {exc}") from exc
+        self._lock: WriterLock | None = None
+        self._index: CatalogIndex | None = None
+        self._index_gen: str | None = None
+        self._protos: tuple[list[str], np.ndarray] | None = None
+        self._mutex = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder) -> SongStore:
+        """The store ``settings`` point at (server or embedded)."""
+        return cls(make_client(settings), embedder, store_dir=None if settings.chroma_url else settings.store_dir)
+
+    # Writing --------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, command: str | None = None, timeout_s: float = 1.5) -> Iterator[SongStore]:
+        """Hold the writer lock (embedded mode) for the duration of the block."""
+        if self.store_dir is None or self._lock is not None:
+            yield self
+            return
+        lock = WriterLock(self.store_dir, command=command, timeout_s=timeout_s)
+        lock.acquire()
+        self._lock = lock
+        try:
+            yield self
+        finally:
+            self._lock = None
+            lock.release()
+
+    def _require_writer(self) -> None:
+        if self.store_dir is not None and self._lock is None:
+            raise StoreError("internal: write without the writer lock; use `with store.writing():`")
+
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Content hashes of the songs among ``ids`` that are stored."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), self.max_batch):
+            got = self.songs.get(ids=list(ids[i : i + self.max_batch]), include=["metadatas"])
+            for sid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+                out[sid] = str((meta or {}).get("hash", ""))
+        return out
+
+    def add_songs(self, songs: Sequence[Song], analyzer: Any = None, progress: Progress | None = None) -> dict[str, int]:
+        """Store ``songs`` (validated, unique ids), embedding only new or changed ones.
+
+        ``analyzer``: optional emotion analyzer for lyrics. Returns counts
+        ``{"added", "updated", "unchanged"}``. Needs the writer lock in embedded mode.
+        """
+        self._require_writer()
+        name = getattr(self.embedder, "name", "")
+        hashes = {s.id: s.content_hash(name) for s in songs}
+        stored = self.stored_hashes([s.id for s in songs])
+        todo = [s for s in songs if stored.get(s.id) != hashes[s.id]]
+        counts = {"added": sum(s.id not in stored for s in todo), "updated": sum(s.id in stored for s in todo)}
+        counts["unchanged"] = len(songs) - len(todo)
+        total, done = len(songs), counts["unchanged"]
+        if progress:
+            progress(done, total)
+        pending: Future[None] | None = None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
+                prepared = self._prepare(batch, hashes, analyzer)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(self._write, *prepared, replace={s.id for s in batch if s.id in stored})
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            if pending is not None:
+                pending.result()
+        if todo:
+            self._bump()
+        return counts
+
+    def _prepare(self, batch: Sequence[Song], hashes: dict[str, str], analyzer: Any) -> tuple:
+        """Embed one batch: tag sentences and lyric chunks in one call; emotions."""
+        emotions: dict[str, tuple[tuple[float, float], str, str]] = {}
+        with_lyrics = [s for s in batch if s.lyrics.strip()]
+        if analyzer is not None and with_lyrics:
+            for s, emo in zip(with_lyrics, analyzer.analyze_batch([s.lyrics for s in with_lyrics]), strict=True):
+                emotions[s.id] = ((float(emo.valence), float(emo.arousal)), emo.top, emo.summary)
+        texts: list[str] = []
+        chunk_rows: list[tuple[str, int, str]] = []
+        for s in batch:
+            if s.id not in emotions:
+                va = va_from_tags(s.moods)
+                if va is not None:
+                    emotions[s.id] = (va, "", "")
+            sentence = tag_sentence(s.moods, s.genres, s.instruments)
+            summary = emotions.get(s.id, (None, "", ""))[2]
+            texts.append(" ".join(x for x in (f"{s.title}.", sentence, f"Feels {summary}." if summary else "") if x))
+        for s in batch:
+            for n, chunk in enumerate(lyric_chunks(s.lyrics)):
+                chunk_rows.append((s.id, n, chunk))
+        vectors = self.embedder.embed(texts + [c[2] for c in chunk_rows])
+        metas = []
+        for s in batch:
+            va, top, _ = emotions.get(s.id, (None, "", ""))
+            n_chunks = sum(1 for c in chunk_rows if c[0] == s.id)
+            metas.append(song_metadata(s, hashes[s.id], va, top, n_chunks))
+        return batch, texts, vectors[: len(batch)], metas, chunk_rows, vectors[len(batch) :]
+
+    def _write(self, batch, texts, song_vecs, metas, chunk_rows, chunk_vecs, *, replace: set[str]) -> None:
+        """Write one prepared batch: stale chunks out, chunks in, then the song records."""
+        if replace:
+            self.lyrics.delete(where={"song_id": {"$in": sorted(replace)}})
+        for i in range(0, len(chunk_rows), self.max_batch):
+            part = chunk_rows[i : i + self.max_batch]
+            self.lyrics.upsert(
+                ids=[f"{sid}#{n}" for sid, n, _ in part],
+                embeddings=chunk_vecs[i : i + self.max_batch],
+                documents=[c for _, _, c in part],
+                metadatas=[{"song_id": sid, "n": n} for sid, n, _ in part],
+            )
+        for i in range(0, len(batch), self.max_batch):
+            self.songs.upsert(
+                ids=[s.id for s in batch[i : i + self.max_batch]],
+                embeddings=song_vecs[i : i + self.max_batch],
+                documents=texts[i : i + self.max_batch],
+                metadatas=metas[i : i + self.max_batch],
+            )
+
+    def remove(self, ids: Sequence[str]) -> int:
+        """Delete songs (and their lyric chunks); returns how many existed."""
+        self._require_writer()
+        present = list(self.stored_hashes(list(ids)))
+        if present:
+            self.lyrics.delete(where={"song_id": {"$in": present}})
+            self.songs.delete(ids=present)
+            self._bump()
+        return len(present)
+
+    def _bump(self) -> None:
+        self.meta.upsert(ids=["generation"], embeddings=[np.zeros(self.embedder.dim, np.float32)],
+                         metadatas=[{"value": f"{time.time_ns()}"}])
+
+    # Reading --------------------------------------------------------------------------
+    def generation(self) -> str:
+        """Changes after every write (by any process)."""
+        got = self.meta.get(ids=["generation"], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return str(metas[0].get("value")) if metas and metas[0] else "0"
+
+    def count(self) -> int:
+        """Number of songs stored."""
+        return int(self.songs.count())
+
+    def get(self, song_id: str) -> dict[str, Any] | None:
+        """A song's stored metadata (plus ``id``), or None."""
+        got = self.songs.get(ids=[song_id], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        return {"id": got["ids"][0], **(got["metadatas"][0] or {})}
+
+    def lyrics_of(self, song_id: str) -> list[str]:
+        """A song's lyric chunks in order."""
+        got = self.lyrics.get(where={"song_id": song_id}, include=["documents", "metadatas"])
+        pairs = sorted(zip(got["metadatas"] or [], got["documents"] or [], strict=False), key=lambda p: p[0]["n"])
+        return [doc for _, doc in pairs]
+
+    def _get_all(self, col: Any, include: list[str]) -> dict[str, list]:
+        out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+        offset, page = 0, self.max_batch
+        while True:
+            got = col.get(include=include, limit=page, offset=offset)
+            if not got["ids"]:
+                break
+            out["ids"] += got["ids"]
+            for k in include:
+                out[k] += list(got[k])
+            offset += len(got["ids"])
+        return out
+
+    def prototypes(self) -> tuple[list[str], np.ndarray]:
+        """Tag prototype phrases embedded once per store object: (tag per row, vectors)."""
+        if self._protos is None:
+            tags, texts = prototype_texts()
+            self._protos = (tags, self.embedder.embed(texts))
+        return self._protos
+
+    def snapshot(self) -> CatalogIndex:
+        """The numpy mirror for ranking; reloaded only when the generation has changed."""
+        gen = self.generation()
+        with self._mutex:
+            if self._index is not None and gen == self._index_gen:
+                return self._index
+            songs = self._get_all(self.songs, ["embeddings", "metadatas"])
+            chunks = self._get_all(self.lyrics, ["embeddings", "metadatas", "documents"])
+            dim = self.embedder.dim
+            tags, protos = self.prototypes()
+            self._index = build_index(
+                songs["ids"],
+                np.asarray(songs["embeddings"], dtype=np.float32).reshape(-1, dim),
+                [dict(m or {}) for m in songs["metadatas"]],
+                chunk_vecs=np.asarray(chunks["embeddings"], dtype=np.float32).reshape(-1, dim),
+                chunk_song_ids=[str((m or {}).get("song_id", "")) for m in chunks["metadatas"]],
+                chunk_text=list(chunks["documents"]),
+                proto_vecs=protos,
+                proto_tag_names=tags,
+            )
+            self._index_gen = gen
+            return self._index
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for `copilot catalog stats`: songs, lyric chunks, with emotion, tags seen."""
+        index = self.snapshot()
+        return {
+            "songs": index.size,
+            "lyric_chunks": int(index.chunk_vecs.shape[0]),
+            "with_lyrics": len(set(index.chunk_song.tolist())),
+            "with_emotion": int(index.has_emotion.sum()),
+            "instrumental": int(index.instrumental.sum()),
+            "artists": len({a for a in index.artists if a}),
+            "mood_tags": {t: int(c) for t, c in zip(index.tag_names, index.tag_matrix.sum(0).tolist(), strict=True) if c},
+            "backend": "server" if self.store_dir is None else f"embedded ({self.store_dir})",
+        }

@@ -1,0 +1,150 @@
+"""``copilot emotion``: analyze the feeling of a text, or of a stream of JSON lines.
+
+``copilot emotion TEXT`` prints a human-readable report; ``--json`` prints one JSON object
+with the fields ``text, valence, arousal, ekman, top, labels, summary``. ``--jsonl`` reads
+``{"text": ...}`` objects, one per line, from stdin and writes one object per line in the
+same order; a line that is not valid JSON, lacks a string ``text`` or has empty text gives
+``{"line": N, "error": "..."}`` for that line and the stream goes on (exit code 1 at the
+end if any line failed). Lines are analyzed in batches of :data:`BATCH_LINES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO, Any
+
+from copilot.errors import InputError
+from copilot.settings import Settings
+from copilot.types import Emotion
+
+BATCH_LINES = 64
+"""JSON lines analyzed per embedding batch in ``--jsonl`` mode."""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``emotion`` subcommand."""
+    parser = subparsers.add_parser(
+        "emotion",
+        help="analyze the emotion of a text",
+        description="Analyze what a text feels like: Ekman groups, GoEmotions labels, valence and arousal.",
+    )
+    parser.add_argument("text", nargs="?", help="the text to analyze (omit with --jsonl)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object")
+    out.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines on stdin, write one object per line')
+    parser.add_argument("--steer", action="store_true", help="also show the music, lyric and retrieval steering")
+    parser.set_defaults(func=handle)
+
+
+def emotion_record(text: str, emotion: Emotion) -> dict[str, Any]:
+    """The JSON object for one analysis (the CLI's output contract)."""
+    return {
+        "text": text,
+        "valence": emotion.valence,
+        "arousal": emotion.arousal,
+        "ekman": emotion.ekman,
+        "top": emotion.top,
+        "labels": emotion.labels,
+        "summary": emotion.summary,
+    }
+
+
+def steering_record(emotion: Emotion) -> dict[str, Any]:
+    """Music parameters, lyric tone and retrieval target for an emotion, JSON-ready."""
+    from dataclasses import asdict
+
+    from copilot.emotion.steering import lyric_tone, music_params, retrieval_target
+
+    return {
+        "music": music_params(emotion).to_dict(),
+        "lyric_tone": asdict(lyric_tone(emotion)),
+        "retrieval": asdict(retrieval_target(emotion)),
+    }
+
+
+def format_human(text: str, emotion: Emotion) -> str:
+    """A few readable lines: summary, valence/arousal, Ekman bars and the strongest labels."""
+    lines = [f"{emotion.summary}", f"valence {emotion.valence:+.2f}   arousal {emotion.arousal:+.2f}"]
+    for group, p in sorted(emotion.ekman.items(), key=lambda kv: -kv[1]):
+        if p >= 0.05:
+            lines.append(f"  {group:<9} {p:4.2f} {'#' * round(p * 20)}")
+    strong = [f"{k} {p:.2f}" for k, p in sorted(emotion.labels.items(), key=lambda kv: -kv[1]) if p >= 0.5]
+    if strong:
+        lines.append("labels: " + ", ".join(strong[:6]))
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace, settings: Settings) -> int:
+    """Run ``copilot emotion``."""
+    from copilot.emotion.analyzer import load_analyzer
+
+    if args.jsonl:
+        if args.text is not None:
+            raise InputError("give TEXT or --jsonl, not both", setting="--jsonl")
+        return run_jsonl(load_analyzer(settings), sys.stdin, sys.stdout, steer=args.steer)
+    if args.text is None:
+        raise InputError("no text given: copilot emotion \"how the song should feel\"", setting="TEXT")
+    emotion = load_analyzer(settings).analyze(args.text)
+    if args.json:
+        record = emotion_record(args.text, emotion)
+        if args.steer:
+            record["steering"] = steering_record(emotion)
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(format_human(args.text, emotion))
+        if args.steer:
+            print(json.dumps(steering_record(emotion), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _parse_line(line: str) -> str:
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError('each line must be a JSON object with a string "text"')
+    return data["text"]
+
+
+def run_jsonl(analyzer: Any, stdin: IO[str], stdout: IO[str], *, steer: bool = False) -> int:
+    """Analyze ``{"text": ...}`` lines from ``stdin``; write one object per line, in order.
+
+    Blank lines are skipped. Returns 1 if any line failed, else 0.
+    """
+    from copilot.emotion.analyzer import prepare_text
+
+    failed = False
+    pending: list[tuple[int, str | None, str, str]] = []  # (line no, error, original, prepared)
+
+    def flush() -> None:
+        good = [(orig, prep) for _, err, orig, prep in pending if err is None]
+        emotions = iter(analyzer.from_vectors(analyzer.embed_texts([p for _, p in good]), texts=[p for _, p in good])) if good else iter(())
+        for number, err, orig, _ in pending:
+            if err is not None:
+                record: dict[str, Any] = {"line": number, "error": err}
+            else:
+                emotion = next(emotions)
+                record = emotion_record(orig, emotion)
+                if steer:
+                    record["steering"] = steering_record(emotion)
+            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stdout.flush()
+        pending.clear()
+
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            text = _parse_line(line)
+            pending.append((number, None, text, prepare_text(text)))
+        except InputError as exc:
+            failed = True
+            pending.append((number, exc.message, "", ""))
+        if len(pending) >= BATCH_LINES:
+            flush()
+    if pending:
+        flush()
+    return 1 if failed else 0

@@ -1,0 +1,330 @@
+"""The lyric loop: plan end words, ask for candidate lines, check, re-rank, repair.
+
+For each section (a repeated chorus is written once): suggest rhyming end words in
+code (:func:`copilot.lyrics.plan.plan_endings`), ask the LLM for a handful of
+numbered candidate lines in one request, then fill the section's slots from the pool
+of candidates with a small beam search scored on rhyme (with the previous line of
+the same rhyme group), syllables (within one of the target), emotion match (the
+``emotion_of`` callable on the line, compared with the requested emotion), fluency
+and closeness to the theme. Slots that still fail get more candidates (another
+request asking for rhymes of their partner) while the time budget lasts; then, as a
+last resort, the final word is swapped for a rhyme of the same length or a filler is
+added/dropped. The result is checked again: nothing is claimed that doesn't hold.
+
+The LLM (a :class:`~copilot.llm.base.ChatModel`), the embedder and the emotion
+analyzer are passed in; this module builds none of them. Progress is a stream of
+:class:`Event` values (``write_events``); ``write`` just runs it to the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from copilot import prosody
+from copilot.errors import InputError
+from copilot.llm.base import ChatModel
+from copilot.lyrics import plan
+from copilot.lyrics.checks import check_lyrics, check_section, syllables_ok
+from copilot.lyrics.form import REPEATED_KINDS, Lyrics, Section, plan_form, rhyme_groups
+from copilot.lyrics.prompts import few_shot, lines_messages, parse_lines, sanitize_theme, system_prompt
+from copilot.types import Emotion, LyricTone
+
+_RHYME_SCORE = {"multi": 3.2, "perfect": 3.0, "slant": 2.0, "none": -3.0, "identical": -4.0}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of progress: ``kind`` is "plan", "candidates", "section", "note" or "done";
+    ``section`` names the section it is about; ``data`` holds JSON-ready details (the
+    "done" event carries the finished :class:`Lyrics` under ``"lyrics"``)."""
+
+    kind: str
+    section: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WriterConfig:
+    """Budgets of the loop. Times in seconds; ``candidates`` = lines asked per request."""
+
+    candidates: int = 6
+    repair_rounds: int = 2
+    section_budget_s: float = 12.0
+    song_budget_s: float = 55.0
+    temperature: float = 0.8
+    seed: int | None = None
+    last_resort: bool = True
+    copy_run: int = 6
+
+
+class LyricWriter:
+    """Writes and repairs lyrics with a chat model passed in.
+
+    ``embed``: texts -> unit vectors (ranks end words by theme); ``emotion_of``: text ->
+    :class:`Emotion` (scores emotion match); ``target``: the requested emotion;
+    ``references``: retrieved lyrics, quoted as data and guarded against copying.
+    """
+
+    def __init__(
+        self,
+        llm: ChatModel,
+        *,
+        embed: prosody.Embed | None = None,
+        emotion_of: Callable[[str], Emotion] | None = None,
+        tone: LyricTone | None = None,
+        target: Emotion | None = None,
+        references: Sequence[str] = (),
+        config: WriterConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.llm = llm
+        self.embed = embed
+        self.emotion_of = emotion_of
+        self.tone = tone or LyricTone()
+        self.target = target
+        self.references = tuple(references)
+        self.config = config or WriterConfig()
+        self.clock = clock
+        self._rng = random.Random(self.config.seed)
+        self._calls = 0
+        self._emo_cache: dict[str, float] = {}
+        self._theme_sim: dict[str, float] = {}
+        self._guard_sources = (system_prompt(), *(m["content"] for m in few_shot()))
+
+    # --- the LLM edge ---------------------------------------------------------------
+    def _ask(self, theme: str, syllables: int, count: int, endings: Sequence[str], context: Sequence[str]) -> list[str]:
+        msgs = lines_messages(
+            theme=theme,
+            tone=self.tone,
+            syllables=syllables,
+            count=count,
+            endings=endings,
+            context=context,
+            references=self.references,
+        )
+        seed = None if self.config.seed is None else self.config.seed + self._calls
+        self._calls += 1
+        reply = self.llm.complete(msgs, max_tokens=20 * count + 20, temperature=self.config.temperature, seed=seed)
+        out = []
+        for line in parse_lines(reply):
+            if plan.copied_run(line, self.references, self.config.copy_run):
+                continue
+            if plan.copied_run(line, self._guard_sources, 5):
+                continue  # never echo the instructions or the examples
+            out.append(line)
+        return out
+
+    # --- scoring --------------------------------------------------------------------
+    def _emotion_score(self, line: str) -> float:
+        if self.emotion_of is None or self.target is None:
+            return 0.0
+        if line not in self._emo_cache:
+            emo = self.emotion_of(line)
+            overlap = sum(min(emo.ekman.get(k, 0.0), v) for k, v in self.target.ekman.items())
+            self._emo_cache[line] = overlap + (0.5 if emo.top == self.target.top else 0.0)
+        return self._emo_cache[line]
+
+    def _theme_scores(self, theme: str, lines: Sequence[str]) -> None:
+        todo = [ln for ln in lines if ln not in self._theme_sim]
+        if self.embed is None or not todo:
+            return
+        vecs = self.embed([theme, *todo])
+        for ln, s in zip(todo, vecs[1:] @ vecs[0], strict=True):
+            self._theme_sim[ln] = float(s)
+
+    def _line_score(self, line: str, target: int) -> float:
+        count = prosody.syllable_count(line)
+        d = abs(count - target)
+        syl = (2.0 + (0.3 if d == 0 else 0.0)) if syllables_ok(count, target) else -0.8 * d
+        return syl + self._emotion_score(line) + plan.fluency(line) + self._theme_sim.get(line, 0.0)
+
+    # --- assignment -----------------------------------------------------------------
+    def _assign(self, section: Section, pool: list[str], locked: dict[int, str]) -> list[str]:
+        """Fill the unlocked slots from ``pool`` (beam search over slots in order)."""
+        prev_in_group: dict[int, int] = {}
+        for idx in rhyme_groups(section.scheme).values():
+            for a, b in itertools.pairwise(idx):
+                prev_in_group[b] = a
+        beams: list[tuple[float, list[str]]] = [(0.0, [])]
+        for i, target in enumerate(section.targets):
+            nxt: list[tuple[float, list[str]]] = []
+            for score, lines in beams:
+                options = [locked[i]] if i in locked else [c for c in pool if c not in lines] or [""]
+                for cand in options:
+                    s = score + (0.0 if i in locked else self._line_score(cand, target) if cand else -10.0)
+                    if i in prev_in_group:
+                        a = lines[prev_in_group[i]]
+                        k = prosody.rhyme_kind(prosody.last_word(a), prosody.last_word(cand)) if a and cand else "none"
+                        s += _RHYME_SCORE[k]
+                    ends = [prosody.last_word(x) for x in lines]
+                    if cand and prosody.last_word(cand) in ends:
+                        s -= 1.0
+                    nxt.append((s, [*lines, cand]))
+            nxt.sort(key=lambda t: -t[0])
+            beams = nxt[:40]
+        return beams[0][1]
+
+    def _failing(self, section: Section, locked: dict[int, str]) -> list[int]:
+        chk = check_section(section)
+        return [i for i, c in enumerate(chk.lines) if i not in locked and (not c.syllables_ok or c.rhyme_ok is False)]
+
+    # --- one section -----------------------------------------------------------------
+    def write_section(
+        self,
+        section: Section,
+        theme: str,
+        *,
+        locked: dict[int, str] | None = None,
+        context: Sequence[str] = (),
+        used: set[str] | None = None,
+    ) -> Iterator[Event]:
+        """Write the unlocked lines of ``section``; yields events, the last being
+        ``Event("section", name, {"section": Section, ...})``. Locked lines are kept
+        byte-identical."""
+        cfg = self.config
+        start = self.clock()
+        locked = dict(locked or {})
+        used = set(used or ())
+        groups = rhyme_groups(section.scheme)
+        fixed = {i: prosody.last_word(t) for i, t in locked.items()}
+        endings = plan.plan_endings(groups, theme, embed=self.embed, rng=self._rng, used=used, fixed=fixed)
+        hint = [w for ws in endings.values() for w in ws[:2]] or plan.rank_by_theme(
+            list(plan.SINGABLE_END_WORDS), theme, self.embed
+        )[:4]
+        yield Event("plan", section.name, {"endings": endings})
+        open_slots = section.n_lines - len(locked)
+        target = round(sum(section.targets) / section.n_lines)
+        ctx0 = [*context, *(locked[i] for i in sorted(locked))][-4:]
+        pool = self._ask(theme, target, min(8, max(4, open_slots + 2)), hint, ctx0)
+        yield Event("candidates", section.name, {"round": 0, "count": len(pool)})
+        self._theme_scores(theme, pool)
+        current = section.with_lines(self._assign(section, pool, locked))
+        for rnd in range(1, cfg.repair_rounds + 1):
+            failing = self._failing(current, locked)
+            if not failing or self.clock() - start > cfg.section_budget_s:
+                break
+            words: list[str] = []
+            for i in failing:
+                partner = self._partner(current, i)
+                if partner:
+                    words += plan.partners(prosody.last_word(partner), theme, self.embed, used, k=3)
+            words = list(dict.fromkeys(words))[:6] or hint
+            tgt = round(sum(section.targets[i] for i in failing) / len(failing))
+            more = self._ask(
+                theme, tgt, min(8, max(3, 2 * len(failing))), words, [*context, *[t for t in current.lines if t]][-4:]
+            )
+            pool += [m for m in more if m not in pool]
+            yield Event("candidates", section.name, {"round": rnd, "count": len(more), "failing": failing})
+            self._theme_scores(theme, more)
+            current = section.with_lines(self._assign(section, pool, locked))
+        notes: list[str] = []
+        if cfg.last_resort:
+            current, notes = self._last_resort(current, theme, locked, used)
+        chk = check_section(current)
+        yield Event(
+            "section",
+            section.name,
+            {
+                "section": current,
+                "lines": [c.to_dict() for c in chk.lines],
+                "notes": notes,
+                "seconds": round(self.clock() - start, 2),
+            },
+        )
+
+    def _partner(self, section: Section, i: int) -> str | None:
+        for idx in rhyme_groups(section.scheme).values():
+            if i in idx and idx.index(i) > 0:
+                return section.lines[idx[idx.index(i) - 1]]
+            if i in idx:
+                return section.lines[idx[1]] if len(idx) > 1 else None
+        return None
+
+    def _last_resort(
+        self, section: Section, theme: str, locked: dict[int, str], used: set[str]
+    ) -> tuple[Section, list[str]]:
+        lines = list(section.lines)
+        notes = []
+        for i in self._failing(section, locked):
+            chk = check_section(section.with_lines(lines)).lines[i]
+            if chk.rhyme_ok is False and lines[i]:
+                partner_i = chk.rhymes_with
+                if (partner_i is not None and partner_i < i) or (partner_i is not None and partner_i in locked):
+                    new = plan.substitute_end(
+                        lines[i],
+                        prosody.last_word(lines[partner_i]),
+                        theme,
+                        self.embed,
+                        used | {prosody.last_word(x) for x in lines},
+                    )
+                    if new:
+                        notes.append(f"{section.name} line {i + 1}: end word changed to rhyme")
+                        lines[i] = new
+            if lines[i] and not syllables_ok(prosody.syllable_count(lines[i]), section.targets[i]):
+                fixed = plan.fit_syllables(lines[i], section.targets[i])
+                if fixed != lines[i]:
+                    notes.append(f"{section.name} line {i + 1}: filler added or dropped for syllables")
+                    lines[i] = fixed
+        return section.with_lines(lines), notes
+
+    # --- a whole song ----------------------------------------------------------------
+    def write_events(
+        self, theme: str, sections: Sequence[Section], *, mood: str = "", title: str | None = None
+    ) -> Iterator[Event]:
+        """Write every section (a repeated chorus once, copied verbatim); yields progress
+        and finally ``Event("done", data={"lyrics": Lyrics, "seconds": float})``."""
+        clean = sanitize_theme(theme)
+        notes: list[str] = []
+        if clean != " ".join(str(theme).split()):
+            notes.append("theme was cleaned or shortened before use")
+        start = self.clock()
+        done: dict[str, Section] = {}
+        out: list[Section] = []
+        used: set[str] = set()
+        for sec in sections:
+            if sec.kind in REPEATED_KINDS and sec.name in done:
+                out.append(done[sec.name])
+                continue
+            if self.clock() - start > self.config.song_budget_s:
+                self.config = replace(self.config, repair_rounds=0)
+            context = [ln for s in out[-1:] for ln in s.lines if ln][-2:]
+            result = sec
+            for ev in self.write_section(sec, clean, context=context, used=used):
+                if ev.kind == "section":
+                    result = ev.data["section"]
+                    notes += ev.data["notes"]
+                yield ev
+            used |= {prosody.last_word(x) for x in result.lines if x}
+            done[sec.name] = result
+            out.append(result)
+        lyr = Lyrics(
+            title=title or make_title(out, clean), sections=tuple(out), theme=clean, mood=mood, notes=tuple(notes)
+        )
+        yield Event(
+            "done",
+            None,
+            {"lyrics": lyr, "seconds": round(self.clock() - start, 2), "checks": check_lyrics(lyr).to_dict()},
+        )
+
+    def write(
+        self, theme: str, sections: Sequence[Section] | None = None, *, mood: str = "", title: str | None = None
+    ) -> Lyrics:
+        """Write a whole song and return it (default form when ``sections`` is None)."""
+        for ev in self.write_events(theme, sections if sections is not None else plan_form(), mood=mood, title=title):
+            if ev.kind == "done":
+                return ev.data["lyrics"]
+        raise InputError("no sections to write")  # pragma: no cover - write_events always ends with done
+
+
+def make_title(sections: Sequence[Section], theme: str) -> str:
+    """The chorus's first line (up to six words), else the theme in title case."""
+    for s in sections:
+        if s.kind in REPEATED_KINDS and s.lines and s.lines[0]:
+            words = prosody.words_of(s.lines[0])[:6]
+            return " ".join(w.capitalize() for w in words)
+    return " ".join(w.capitalize() for w in theme.split()[:6])

@@ -1,0 +1,379 @@
+"""Pure helpers of the lyric loop: end-word planning, line scoring, last-resort fixes, copy guard.
+
+Small models ignore "end the line with X" most of the time, so rhyme is planned and
+kept in code: end words are suggested from CMUdict rhyme families that fit the theme,
+candidate lines are matched to slots by what they actually end with, and as a last
+resort a line's final word is swapped for a rhyme of its partner with the same number
+of syllables (:func:`substitute_end`), or a short interjection is added or dropped to
+bring a line within one syllable of its target (:func:`fit_syllables`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from copilot import prosody
+from copilot.lyrics.checks import SYLLABLE_TOLERANCE
+
+SINGABLE_END_WORDS: tuple[str, ...] = tuple(
+    [
+        "night",
+        "light",
+        "fire",
+        "heart",
+        "love",
+        "home",
+        "alone",
+        "rain",
+        "again",
+        "sky",
+        "high",
+        "time",
+        "mine",
+        "day",
+        "way",
+        "away",
+        "stay",
+        "sun",
+        "run",
+        "gone",
+        "song",
+        "long",
+        "strong",
+        "free",
+        "sea",
+        "me",
+        "dream",
+        "seem",
+        "sea",
+        "shore",
+        "more",
+        "door",
+        "floor",
+        "soul",
+        "gold",
+        "road",
+        "slow",
+        "go",
+        "know",
+        "tears",
+        "years",
+        "eyes",
+        "skies",
+        "cry",
+        "goodbye",
+        "blue",
+        "true",
+        "you",
+        "through",
+        "fall",
+        "all",
+        "call",
+        "wall",
+        "start",
+        "apart",
+        "dark",
+        "spark",
+        "stars",
+        "far",
+        "car",
+        "are",
+        "ground",
+        "sound",
+        "down",
+        "town",
+        "found",
+        "around",
+        "hand",
+        "stand",
+        "land",
+        "grace",
+        "place",
+        "face",
+        "space",
+        "fear",
+        "here",
+        "near",
+        "clear",
+        "hold",
+        "cold",
+        "old",
+        "told",
+        "world",
+        "girl",
+        "wind",
+        "mind",
+        "kind",
+        "find",
+        "bright",
+        "tonight",
+        "sight",
+        "fight",
+        "sleep",
+        "deep",
+        "keep",
+        "weep",
+        "breath",
+        "death",
+        "rest",
+        "chest",
+        "best",
+        "west",
+        "flame",
+        "name",
+        "same",
+        "came",
+        "pain",
+        "chain",
+        "lane",
+        "plain",
+        "snow",
+        "glow",
+        "show",
+        "below",
+        "tide",
+        "side",
+        "ride",
+        "inside",
+        "wave",
+        "brave",
+        "save",
+        "grave",
+        "life",
+        "knife",
+        "light",
+        "wild",
+        "child",
+        "smile",
+        "while",
+        "mile",
+        "hope",
+        "rope",
+        "dance",
+        "chance",
+        "fly",
+        "why",
+        "lie",
+        "wire",
+        "higher",
+        "desire",
+        "sorrow",
+        "tomorrow",
+        "ocean",
+        "motion",
+        "morning",
+        "warning",
+        "river",
+        "forever",
+        "together",
+        "weather",
+        "fever",
+        "shadow",
+        "meadow",
+    ]
+)
+"""Common song end words with rich, common rhyme families (the planning vocabulary)."""
+
+_WEAK_ENDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "its",
+        "i",
+        "if",
+        "so",
+        "than",
+        "that",
+        "this",
+        "very",
+        "just",
+    ]
+)
+_FILLERS = ("Oh,", "And", "So")
+_DROPPABLE = frozenset({"and", "but", "so", "oh", "yeah", "now", "just", "really", "very", "still", "well", "oh,"})
+
+
+def rank_by_theme(words: Sequence[str], theme: str, embed: prosody.Embed | None) -> list[str]:
+    """``words`` ordered by closeness of meaning to ``theme`` (unchanged without an embedder)."""
+    if embed is None or not words:
+        return list(words)
+    vecs = embed([theme, *words])
+    sims = vecs[1:] @ vecs[0]
+    order = np.argsort(-sims, kind="stable")
+    return [words[int(i)] for i in order]
+
+
+def partners(anchor: str, theme: str, embed: prosody.Embed | None, exclude: set[str], k: int = 4) -> list[str]:
+    """Up to ``k`` common, singable rhymes of ``anchor`` (perfect first), fitting the theme."""
+    got = prosody.rhymes_for(anchor, theme, embed, limit=40)
+    strong = [w for w, kind in got if kind != "slant"]
+    weak = [w for w, kind in got if kind == "slant"]
+    out = []
+    for w in strong + weak:
+        if w in exclude or w in _WEAK_ENDS or len(w) < 2 or "'" in w or w == anchor:
+            continue
+        out.append(w)
+        if len(out) >= k:
+            break
+    return out
+
+
+def plan_endings(
+    scheme_groups: dict[str, list[int]],
+    theme: str,
+    *,
+    embed: prosody.Embed | None,
+    rng: random.Random,
+    used: set[str],
+    fixed: dict[int, str],
+) -> dict[str, list[str]]:
+    """Suggested end words per rhyme letter: an anchor and its rhymes.
+
+    ``fixed``: line index -> end word already set (locked lines anchor their group).
+    Anchors come from :data:`SINGABLE_END_WORDS`, ranked by theme when an embedder is
+    given (else drawn at random from the list with ``rng``); ``used`` words are avoided.
+    """
+    pool = [w for w in SINGABLE_END_WORDS if w not in used]
+    ranked = rank_by_theme(pool, theme, embed)[:24] if embed is not None else rng.sample(pool, len(pool))
+    out: dict[str, list[str]] = {}
+    taken = set(used)
+    for letter, idx in scheme_groups.items():
+        anchor = next((fixed[i] for i in idx if fixed.get(i)), None)
+        if anchor is None:
+            anchor = next(
+                (w for w in ranked if w not in taken and len(partners(w, theme, None, taken)) >= 2),
+                ranked[0] if ranked else "night",
+            )
+        rhymes = partners(anchor, theme, embed, taken | {anchor})
+        out[letter] = [anchor, *rhymes]
+        taken |= {anchor, *rhymes[: len(idx)]}
+    return out
+
+
+def _norm_words(text: str) -> list[str]:
+    return prosody.words_of(text)
+
+
+def copied_run(line: str, sources: Sequence[str], n: int = 6) -> bool:
+    """True when ``line`` shares ``n`` or more words in a row with any source text."""
+    words = _norm_words(line)
+    if len(words) < n:
+        return False
+    grams = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    for src in sources:
+        sw = _norm_words(src)
+        if any(tuple(sw[i : i + n]) in grams for i in range(len(sw) - n + 1)):
+            return True
+    return False
+
+
+def fluency(line: str) -> float:
+    """A rough fluency score (0 best, negative worse): penalises very short lines, weak
+    endings ("... of the"), doubled words, digits and shouting."""
+    words = _norm_words(line)
+    score = 0.0
+    if len(words) < 3:
+        score -= 2.0
+    if words and words[-1] in _WEAK_ENDS:
+        score -= 1.5
+    if any(a == b for a, b in itertools.pairwise(words)):
+        score -= 1.0
+    if re.search(r"\d", line):
+        score -= 0.5
+    if sum(c.isupper() for c in line) > len(line) / 2:
+        score -= 1.0
+    return score
+
+
+def _replace_last_word(line: str, new: str) -> str:
+    m = list(re.finditer(r"[A-Za-z]+(?:'[A-Za-z]+)*", line))
+    if not m:
+        return line
+    last = m[-1]
+    word = new.capitalize() if last.group(0)[0].isupper() and last.start() == 0 else new
+    return line[: last.start()] + word + line[last.end() :]
+
+
+def substitute_end(
+    line: str, partner_end: str, theme: str, embed: prosody.Embed | None, exclude: set[str]
+) -> str | None:
+    """Swap the line's last word for a rhyme of ``partner_end`` with the same syllable count,
+    the one closest in meaning to the word it replaces (with an embedder; else the most
+    common). None when there is no candidate."""
+    old = prosody.last_word(line)
+    if not old:
+        return None
+    n = prosody.word_syllables(old)
+    cands = [
+        w
+        for w in partners(partner_end, theme, None, exclude | {partner_end, old}, k=30)
+        if prosody.word_syllables(w) == n
+    ]
+    if not cands:
+        return None
+    if embed is not None:
+        vecs = embed([old, theme, *cands])
+        sims = vecs[2:] @ vecs[0] + 0.3 * (vecs[2:] @ vecs[1])
+        best = cands[int(np.argmax(sims))]
+    else:
+        best = cands[0]
+    return _replace_last_word(line, best)
+
+
+def fit_syllables(line: str, target: int) -> str:
+    """Bring a line within the tolerance of ``target`` by adding a leading interjection
+    ("Oh,", "And", "So") or dropping droppable words ("just", "really", "and" ...).
+    Returns the line unchanged when that cannot be done with at most two edits."""
+    count = prosody.syllable_count(line)
+    if abs(count - target) <= SYLLABLE_TOLERANCE:
+        return line
+    if count < target:
+        text = line
+        for filler in _FILLERS:
+            if abs(prosody.syllable_count(text) - target) <= SYLLABLE_TOLERANCE:
+                break
+            if prosody.words_of(text)[:1] == [filler.lower().rstrip(",")]:
+                continue
+            text = f"{filler} {text[0].lower() + text[1:] if text[:2] != 'I ' else text}"
+        return text if abs(prosody.syllable_count(text) - target) <= SYLLABLE_TOLERANCE else line
+    tokens = line.split()
+    for _ in range(2):
+        idx = next((i for i, t in enumerate(tokens[:-1]) if t.lower().strip(",.!?") in _DROPPABLE), None)
+        if idx is None:
+            break
+        del tokens[idx]
+        if abs(prosody.syllable_count(" ".join(tokens)) - target) <= SYLLABLE_TOLERANCE:
+            out = " ".join(tokens)
+            return out[0].upper() + out[1:]
+    return line

@@ -1,0 +1,160 @@
+"""Prompt assembly for the lyric engine (pure apart from reading the template files once).
+
+Templates live in ``prompts/`` (:data:`copilot.settings.PROMPTS_DIR`) and name their
+variables as ``$name``; they are rendered with :meth:`string.Template.substitute`, so a
+missing variable is an error, never a silent blank. The user's theme is sanitised
+(control characters, newlines and quote marks removed, length clamped) and quoted
+between « and »; retrieved lyrics are quoted the same way as reference material,
+never as instructions. Few-shot examples come from ``lyrics_examples.md``
+("### user" / "### assistant" blocks).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from copilot.errors import ConfigError, InputError
+from copilot.llm.base import Message
+from copilot.settings import PROMPTS_DIR
+from copilot.types import LyricTone
+
+MAX_THEME_CHARS = 240
+"""Themes longer than this are cut at a word boundary (a sane clamp, noted in the result)."""
+MAX_REFERENCE_CHARS = 600
+"""Most characters of retrieved lyrics quoted into one prompt."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]")
+_DELIMS = re.compile(r"[«»`<>{}\[\]\"]")
+
+
+@lru_cache(maxsize=16)
+def load_template(name: str, prompts_dir: Path = PROMPTS_DIR) -> string.Template:
+    """The template ``prompts/<name>`` (cached)."""
+    path = prompts_dir / name
+    try:
+        return string.Template(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"prompt template {path} cannot be read: {exc}") from exc
+
+
+def render(name: str, **variables: object) -> str:
+    """Render template ``name`` strictly: every ``$variable`` must be given."""
+    try:
+        return load_template(name).substitute({k: str(v) for k, v in variables.items()}).strip()
+    except KeyError as exc:
+        raise ConfigError(f"prompt template {name} needs the variable {exc.args[0]!r}") from exc
+
+
+def system_prompt() -> str:
+    """The system prompt of the lyric writer (never shown to users, never echoed)."""
+    return render("lyrics_system.md")
+
+
+def sanitize_theme(theme: str, limit: int = MAX_THEME_CHARS) -> str:
+    """A theme safe to quote into a prompt: one line, no delimiters, at most ``limit`` characters.
+
+    Raises :class:`InputError` when nothing is left.
+
+    >>> sanitize_theme('  rain\\non "the" «roof»  ')
+    'rain on the roof'
+    """
+    text = _DELIMS.sub("", _CONTROL.sub(" ", str(theme)))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("the theme is empty: say what the song is about", setting="THEME")
+    if len(text) > limit:
+        cut = text[:limit]
+        text = cut[: cut.rfind(" ")] if " " in cut else cut
+    return text
+
+
+def quote_reference(texts: Sequence[str], limit: int = MAX_REFERENCE_CHARS) -> str:
+    """Retrieved lyrics as quoted data for style and mood only ("" when there are none)."""
+    cleaned = [re.sub(r"\s+", " ", _DELIMS.sub("", _CONTROL.sub(" ", t))).strip() for t in texts]
+    body = " / ".join(c for c in cleaned if c)[:limit]
+    if not body:
+        return ""
+    return f"\nReference lyrics for mood and style only (do not copy them): «{body}»\n"
+
+
+@lru_cache(maxsize=1)
+def few_shot() -> tuple[Message, ...]:
+    """The example exchanges from ``lyrics_examples.md`` as chat messages."""
+    text = load_template("lyrics_examples.md").template
+    out: list[Message] = []
+    for block in re.split(r"^### ", text, flags=re.M):
+        if not block.strip():
+            continue
+        role, _, content = block.partition("\n")
+        if role.strip() not in ("user", "assistant"):
+            raise ConfigError(f"lyrics_examples.md: unknown role {role.strip()!r}")
+        out.append({"role": role.strip(), "content": content.strip()})
+    return tuple(out)
+
+
+def words_hint(syllables: int) -> str:
+    """A word-count range that usually gives ``syllables`` syllables ("6 to 8 words")."""
+    hi = max(1, round(syllables * 0.9))
+    lo = max(1, round(syllables * 0.65))
+    return f"{lo} to {hi} words" if lo < hi else f"{hi} words"
+
+
+def lines_messages(
+    *,
+    theme: str,
+    tone: LyricTone,
+    syllables: int,
+    count: int,
+    endings: Sequence[str] = (),
+    context: Sequence[str] = (),
+    references: Sequence[str] = (),
+) -> list[Message]:
+    """Messages asking for ``count`` numbered candidate lines of about ``syllables`` syllables.
+
+    ``endings``: suggested end words; ``context``: lines already written (kept as lines
+    of the song, quoted); ``references``: retrieved lyrics (quoted as data)."""
+    end_text = f"End the lines with words like: {', '.join(endings)}." if endings else ""
+    ctx = ""
+    if context:
+        ctx = "The song so far: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»\n"
+    user = render(
+        "lyrics_lines.md",
+        theme=sanitize_theme(theme),
+        mood_words=", ".join(tone.mood_words) or "heartfelt",
+        tone=tone.tone or "Keep it simple and honest.",
+        imagery=tone.imagery or "everyday, concrete things",
+        syllables=syllables,
+        words=words_hint(syllables),
+        endings=end_text,
+        context=ctx,
+        reference=quote_reference(references),
+        count=count,
+    )
+    return [{"role": "system", "content": system_prompt()}, *few_shot(), {"role": "user", "content": user}]
+
+
+_META = re.compile(
+    r"^(here (is|are)|sure|certainly|okay|ok|note|verse|chorus|bridge|line \d|these lines|i hope)\b", re.I
+)
+
+
+def parse_lines(reply: str) -> list[str]:
+    """Song lines from a model reply: numbering, bullets, quotes and meta-text removed.
+
+    >>> parse_lines('Here are lines:\\n1. "Under the moon"\\n2) I wait - for you\\n')
+    ['Under the moon', 'I wait - for you']
+    """
+    out = []
+    for raw in reply.splitlines():
+        line = raw.strip()
+        line = re.sub(r"^(\d{1,2}[.):]|[-*•]|line \d+:)\s*", "", line, flags=re.I).strip()
+        line = line.strip("\"'“”‘’*_ ").rstrip(",;:")
+        if not line or len(line) > 120 or _META.match(line) or line.endswith(":"):
+            continue
+        if not re.search(r"[A-Za-z]", line):
+            continue
+        out.append(line)
+    return out

@@ -1,0 +1,319 @@
+"""The web page: a streaming chat beside a panel showing the song in progress.
+
+:func:`build_demo` wires a :class:`~copilot.copilot.Copilot` into a Gradio 6 Blocks
+app. Each browser session holds its own :class:`~copilot.song.SongState` in a
+``gr.State`` (nothing per-user lives at module level), so one user never sees
+another's song, files or feedback; files are served only from
+``settings.output_dir`` (see :func:`launch_kwargs`). Callbacks are thin adapters
+that check their own inputs (every one of them is reachable through the API) and
+turn :class:`~copilot.errors.CopilotError` into a friendly chat message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from copilot.copilot import Copilot
+from copilot.errors import CopilotError, InputError
+from copilot.settings import Settings
+from copilot.song import SongState
+
+log = logging.getLogger(__name__)
+
+KEYS = ["C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B"]
+MODES = ["major", "minor", "dorian", "mixolydian", "phrygian", "lydian"]
+METERS = ["4/4", "3/4", "6/8", "2/4", "12/8"]
+LYRIC_COLUMNS = ["section", "#", "line", "syllables", "target", "rhyme"]
+REC_COLUMNS = ["#", "title", "artist", "score", "why", "moods"]
+EXAMPLES = [
+    "recommend songs for a rainy night drive",
+    "write a chorus in the mood of #1",
+    "put a melody to the chorus",
+    "make it sadder",
+    "play it",
+]
+
+
+def launch_kwargs(settings: Settings, *, host: str | None = None, port: int | None = None) -> dict[str, Any]:
+    """Arguments for ``demo.launch``: loopback by default, never a share link, files only from output_dir."""
+    settings.output_dir.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {
+        "server_name": host or settings.host,
+        "server_port": port if port is not None else settings.port,
+        "share": False,
+        "allowed_paths": [str(settings.output_dir)],
+        "show_error": False,
+        "max_file_size": settings.max_upload_bytes,
+        "footer_links": ["api"],
+    }
+    if settings.auth:
+        user, _, password = settings.auth.partition(":")
+        kwargs["auth"] = (user, password)
+    return kwargs
+
+
+# ------------------------------------------------------------------ pure views of the state
+def lyric_rows(state: SongState) -> list[list[Any]]:
+    """One row per lyric line: section, line number, text, syllables, target, rhyme status."""
+    rows: list[list[Any]] = []
+    number = 0
+    for section in (state.lyrics or {}).get("sections", []):
+        name = section.get("label") or section.get("name") or section.get("kind") or "section"
+        for line in section.get("lines", []):
+            number += 1
+            check = line.get("check") or line.get("checks") or {}
+            syllables = line.get("syllables", check.get("syllables", ""))
+            target = line.get("target_syllables", check.get("target", ""))
+            rhyme = line.get("rhyme_status") or check.get("rhyme") or check.get("rhyme_status") or ""
+            rows.append([name, number, line.get("text", ""), syllables, target, rhyme])
+    return rows
+
+
+def rec_rows(state: SongState) -> list[list[Any]]:
+    """One row per recommendation shown: number, title, artist, score, why, moods."""
+    return [
+        [
+            i,
+            r.get("title", ""),
+            r.get("artist", ""),
+            round(float(r.get("score", 0.0)), 3),
+            r.get("why", ""),
+            ", ".join(r.get("moods", [])[:4]),
+        ]
+        for i, r in enumerate(state.recommendations, 1)
+    ]
+
+
+def mood_figure(state: SongState) -> Any:
+    """A small matplotlib figure: the valence/arousal point and the top emotions (or None)."""
+    emotion = state.emotion
+    if emotion is None:
+        return None
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.0, 2.4), dpi=100)
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
+    ax.axhline(0, color="#bbb", lw=0.8)
+    ax.axvline(0, color="#bbb", lw=0.8)
+    ax.scatter([emotion.valence], [emotion.arousal], s=80, color="#d9480f", zorder=3)
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_xlabel("valence", fontsize=8)
+    ax.set_ylabel("arousal", fontsize=8)
+    ax.tick_params(labelsize=7)
+    for x, y, label in ((0.55, 0.85, "excited"), (-0.95, 0.85, "tense"), (-0.95, -0.9, "sad"), (0.6, -0.9, "calm")):
+        ax.text(x, y, label, fontsize=7, color="#888")
+    top = sorted(emotion.labels.items(), key=lambda kv: kv[1], reverse=True)[:5] or list(emotion.ekman.items())[:5]
+    names = [k for k, _ in top][::-1]
+    bx.barh(names, [v for _, v in top][::-1], color="#1c7ed6")
+    bx.set_xlim(0, 1)
+    bx.tick_params(labelsize=7)
+    bx.set_title(emotion.summary[:48], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def mood_text(state: SongState) -> str:
+    """One Markdown line about the mood and the music settings."""
+    p = state.params
+    mood = state.emotion.summary if state.emotion else "no mood yet: tell me how the song should feel"
+    return f"**{state.title}** · mood: {mood} · {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}"
+
+
+# ------------------------------------------------------------------ the page
+def build_demo(copilot: Copilot) -> Any:
+    """The Gradio Blocks app for ``copilot`` (cheap: loads no model)."""
+    import gradio as gr
+
+    settings = copilot.settings
+    output_root = settings.output_dir
+
+    def session(state: Any) -> SongState:
+        return state if isinstance(state, SongState) else copilot.new_state()
+
+    def panel(state: SongState, play: bool = False) -> tuple[Any, ...]:
+        """Every panel output, in the order of ``panel_outputs``."""
+        p = state.params
+        wav = state.melody_file("wav", output_root)
+        png = state.melody_file("png", output_root)
+        mid = state.melody_file("mid", output_root)
+        xml = state.melody_file("musicxml", output_root)
+        zip_path = _zip_for(state)
+        return (
+            mood_text(state),
+            mood_figure(state),
+            gr.update(value=p.tonic),
+            gr.update(value=p.mode),
+            gr.update(value=p.tempo_bpm),
+            gr.update(value=p.meter),
+            " ".join(state.form),
+            lyric_rows(state),
+            gr.update(value=str(wav) if wav else None, autoplay=play),
+            str(png) if png else None,
+            gr.update(value=str(mid) if mid else None, visible=mid is not None),
+            gr.update(value=str(xml) if xml else None, visible=xml is not None),
+            gr.update(value=str(zip_path) if zip_path else None, visible=zip_path is not None),
+            rec_rows(state),
+        )
+
+    def _zip_for(state: SongState) -> Path | None:
+        if not (state.lyrics or state.melody):
+            return None
+        from copilot import moves
+
+        for event in moves.do_export(copilot, "", state, None, None):
+            if event.kind == "state" and "zip" in event.data:
+                return Path(event.data["zip"])
+        return None
+
+    def respond(message: Any, history: Any, state: Any) -> Iterator[tuple[Any, ...]]:
+        """Stream the reply to ``message`` into the chat; the panel refreshes afterwards."""
+        state = session(state)
+        history = [m for m in history if isinstance(m, dict)] if isinstance(history, list) else []
+        text = message if isinstance(message, str) else ""
+        history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
+        reply, progress, play = "", "", False
+        try:
+            events = copilot.handle(text, state)
+            yield history, "", state, False
+            for event in events:
+                if event.kind == "text":
+                    reply += event.text
+                    progress = ""
+                elif event.kind == "progress":
+                    progress = event.text
+                elif event.kind == "error":
+                    reply += ("\n\n" if reply else "") + f"⚠️ {event.text}"
+                elif event.kind == "state" and event.data.get("play"):
+                    play = True
+                history[-1] = {"role": "assistant", "content": reply + (f"\n\n_{progress}_" if progress else "")}
+                yield history, "", state, play
+        except InputError as exc:
+            history[-1] = {"role": "assistant", "content": f"⚠️ {exc.user_message()}"}
+            yield history, message if isinstance(message, str) else "", state, False
+        except CopilotError as exc:
+            history[-1] = {"role": "assistant", "content": f"⚠️ {exc.user_message()}"}
+            yield history, "", state, False
+        except Exception:  # the page must never get stuck; the trace goes to the server log
+            log.exception("unexpected error in a chat turn")
+            history[-1] = {"role": "assistant", "content": "⚠️ Something went wrong on my side; please try again."}
+            yield history, "", state, False
+
+    def refresh(state: Any, play: Any) -> tuple[Any, ...]:
+        return panel(session(state), play=bool(play))
+
+    def apply_params(tonic: Any, mode: Any, tempo: Any, meter: Any, form: Any, state: Any) -> tuple[Any, ...]:
+        """Apply the key/tempo/form controls (each value checked) and re-compose if needed."""
+        from copilot import moves
+
+        state = session(state)
+        try:
+            args = {"tonic": tonic, "mode": mode, "tempo_bpm": tempo, "meter": meter}
+            changes = moves._param_changes({k: v for k, v in args.items() if v not in (None, "")}, state.params)
+            new_form = _check_form(form)
+            note = copilot.apply_params(state, changes, new_form)
+        except CopilotError as exc:
+            note = f"⚠️ {exc.user_message()}"
+        except (TypeError, ValueError):
+            note = "⚠️ the tempo must be a number of BPM"
+        return (state, note, *panel(state))
+
+    def feedback(number: Any, kind: str, state: Any) -> tuple[Any, ...]:
+        state = session(state)
+        try:
+            note = copilot.feedback(state, _check_number(number, len(state.recommendations)), kind)
+        except CopilotError as exc:
+            note = f"⚠️ {exc.user_message()}"
+        return state, note, rec_rows(state)
+
+    def on_load(state: Any) -> tuple[Any, ...]:
+        copilot.warm_up()
+        state = session(state)
+        return (state, *panel(state))
+
+    with gr.Blocks(title="copilot: songwriter's co-pilot", analytics_enabled=False, fill_width=True) as demo:
+        state = gr.State(None)
+        play_flag = gr.State(False)
+        gr.Markdown("## 🎵 copilot: a songwriter's co-pilot\nRecommend songs, write lyrics, compose melodies, all offline.")
+        with gr.Row():
+            with gr.Column(scale=5):
+                chat = gr.Chatbot(label="Conversation", height=520, elem_id="chat", buttons=["copy"])
+                with gr.Row():
+                    msg = gr.Textbox(
+                        placeholder="e.g. recommend songs for a rainy night drive", show_label=False, scale=6,
+                        elem_id="msg", max_length=settings.max_message_chars, autofocus=True,
+                    )
+                    send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+                gr.Examples(EXAMPLES, inputs=[msg], label="Try")
+            with gr.Column(scale=4):
+                mood_md = gr.Markdown(elem_id="mood-text")
+                mood_plot = gr.Plot(label="Mood", elem_id="mood-plot")
+                with gr.Row():
+                    key_dd = gr.Dropdown(KEYS, label="Key", value="C", min_width=70)
+                    mode_dd = gr.Dropdown(MODES, label="Mode", value="major", min_width=90)
+                    tempo_sl = gr.Slider(40, 200, step=1, value=100, label="Tempo (BPM)", min_width=140)
+                    meter_dd = gr.Dropdown(METERS, label="Meter", value="4/4", min_width=70)
+                with gr.Row():
+                    form_tb = gr.Textbox(label="Form", scale=4)
+                    apply_btn = gr.Button("Apply", scale=1, elem_id="apply")
+                note_md = gr.Markdown()
+                lyrics_df = gr.Dataframe(headers=LYRIC_COLUMNS, label="Lyrics (checked)", interactive=False, wrap=True)
+                audio = gr.Audio(label="Preview", type="filepath", interactive=False, elem_id="preview")
+                roll = gr.Image(label="Piano roll", type="filepath", interactive=False, height=180)
+                with gr.Row():
+                    dl_mid = gr.DownloadButton("⬇ MIDI", visible=False, elem_id="dl-mid", size="sm")
+                    dl_xml = gr.DownloadButton("⬇ MusicXML", visible=False, elem_id="dl-xml", size="sm")
+                    dl_zip = gr.DownloadButton("⬇ Everything (.zip)", visible=False, elem_id="dl-zip", size="sm")
+                recs_df = gr.Dataframe(headers=REC_COLUMNS, label="Recommendations", interactive=False, wrap=True)
+                with gr.Row():
+                    rec_no = gr.Number(label="Result #", value=1, precision=0, minimum=1, min_width=80)
+                    like_btn = gr.Button("👍 Like", size="sm", elem_id="like")
+                    dislike_btn = gr.Button("👎 Dislike", size="sm", elem_id="dislike")
+        panel_outputs = [
+            mood_md, mood_plot, key_dd, mode_dd, tempo_sl, meter_dd, form_tb, lyrics_df,
+            audio, roll, dl_mid, dl_xml, dl_zip, recs_df,
+        ]
+        for trigger in (msg.submit, send.click):
+            trigger(
+                respond, [msg, chat, state], [chat, msg, state, play_flag], api_name=False, show_progress="minimal"
+            ).then(refresh, [state, play_flag], panel_outputs, api_name=False, show_progress="hidden")
+        apply_btn.click(
+            apply_params, [key_dd, mode_dd, tempo_sl, meter_dd, form_tb, state], [state, note_md, *panel_outputs],
+            api_name="apply_params",
+        )
+        like_btn.click(lambda n, s: feedback(n, "like", s), [rec_no, state], [state, note_md, recs_df], api_name="like")
+        dislike_btn.click(
+            lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
+        )
+        demo.load(on_load, [state], [state, *panel_outputs], api_name=False)
+    return demo
+
+
+def _check_number(value: Any, count: int) -> int:
+    """A result number from a form field: a whole number between 1 and ``count``."""
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError) as exc:
+        raise InputError("choose a result number, e.g. 1") from exc
+    if count == 0:
+        raise InputError("there are no recommendations yet: ask for some songs first")
+    if not 1 <= number <= count:
+        raise InputError(f"choose a result number between 1 and {count}")
+    return number
+
+
+def _check_form(value: Any) -> list[str] | None:
+    """Section names separated by spaces or commas (verse, chorus, bridge, intro, outro, pre-chorus)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or len(value) > 300:
+        raise InputError("the form is a short list of sections, e.g. 'verse chorus verse chorus bridge chorus'")
+    allowed = {"verse", "chorus", "bridge", "intro", "outro", "pre-chorus"}
+    parts = [p for p in value.replace(",", " ").lower().split() if p]
+    bad = [p for p in parts if p not in allowed]
+    if bad or not parts or len(parts) > 16:
+        raise InputError(f"the form may use {', '.join(sorted(allowed))} (up to 16 sections)")
+    return parts
