@@ -176,7 +176,19 @@ def features(pd: list[tuple[int, float]], tonic_pc: int) -> dict[str, Any]:
         "range": max(pitches) - min(pitches),
         "final_tonic": float(pitches[-1] % 12 == tonic_pc),
         "leap_recovery": recovered / len(leaps) if leaps else None,
+        "motif_repeat": motif_repeat(ivs),
     }
+
+
+def motif_repeat(ivs: list[int], size: int = 3) -> float:
+    """Share of interval n-grams (3 intervals = 4-note motifs) that occur more than once."""
+    grams = [tuple(ivs[i : i + size]) for i in range(len(ivs) - size + 1)]
+    if not grams:
+        return 0.0
+    counts: dict[tuple[int, ...], int] = {}
+    for g in grams:
+        counts[g] = counts.get(g, 0) + 1
+    return sum(1 for g in grams if counts[g] > 1) / len(grams)
 
 
 def abc_tunes(text: str) -> list[str]:
@@ -230,7 +242,7 @@ def ours_and_random(n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return ours, rand
 
 
-SCALARS = ("stepwise", "repeat", "leap", "entropy", "range", "final_tonic", "leap_recovery")
+SCALARS = ("stepwise", "repeat", "leap", "entropy", "range", "final_tonic", "leap_recovery", "motif_repeat")
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -262,6 +274,10 @@ def distance(candidate: dict[str, Any], human: dict[str, Any]) -> dict[str, floa
             out[f"{key}_z"] = z
             zs.append(z)
     out["mean_z"] = statistics.mean(zs)
+    style = [
+        out[f"{k}_z"] for k in ("stepwise", "repeat", "leap", "entropy", "range", "motif_repeat") if f"{k}_z" in out
+    ]
+    out["style_mean_z"] = statistics.mean(style)
     return out
 
 
@@ -320,9 +336,22 @@ def speed(runs: int) -> dict[str, Any]:
             _, used = render_wav(song30, renderer=renderer)
             ts.append(time.perf_counter() - t)
         wav[renderer] = {"renderer": used, "median_s": statistics.median(ts), "p95_s": pct(ts, 0.95)}
+    import tempfile
+
+    from copilot.melody import write_outputs
+
+    folder = Path(tempfile.mkdtemp(prefix="copilot-bench-"))
+    outs = []
+    for seed in range(max(3, runs // 4)):
+        t = time.perf_counter()
+        write_outputs(compose(params, seed=seed), folder, "song")
+        outs.append(time.perf_counter() - t)
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
     ms = lambda xs: {"median_ms": 1000 * statistics.median(xs), "p95_ms": 1000 * pct(xs, 0.95)}  # noqa: E731
     return {"runs": runs, "song16_to_midi_and_musicxml": ms(total), "compose": ms(comp), "midi": ms(midi),
-            "musicxml": ms(xml), "wav_30s": wav}  # fmt: skip
+            "musicxml": ms(xml), "wav_30s": wav, "write_outputs_midi_xml_wav_png": ms(outs)}  # fmt: skip
 
 
 def main() -> None:
@@ -347,12 +376,14 @@ def main() -> None:
         d = mus[f"distance_to_{name}"]
         print(f"{name}: JS ours {d['ours']['interval_js']:.3f} vs random {d['random_in_scale']['interval_js']:.3f} "
               f"(x{d['js_ratio_random_over_ours']:.1f}); mean z ours {d['ours']['mean_z']:.2f} vs random "
-              f"{d['random_in_scale']['mean_z']:.2f} (x{d['z_ratio_random_over_ours']:.1f})")  # fmt: skip
+              f"{d['random_in_scale']['mean_z']:.2f} (x{d['z_ratio_random_over_ours']:.1f}); style z ours "
+              f"{d['ours']['style_mean_z']:.2f} vs random {d['random_in_scale']['style_mean_z']:.2f}")  # fmt: skip
     for name in ("ours", "random_in_scale", "nottingham", "oneills", "ryans"):
         s = mus[name]
         print(f"{name:>16}: step {s['stepwise']['mean']:.2f} repeat {s['repeat']['mean']:.2f} leap {s['leap']['mean']:.2f} "
               f"entropy {s['entropy']['mean']:.2f} range {s['range']['mean']:.1f} final-tonic {s['final_tonic']['mean']:.2f} "
-              f"leap-recovery {(s['leap_recovery'] or {}).get('mean', float('nan')):.2f}")  # fmt: skip
+              f"leap-recovery {(s['leap_recovery'] or {}).get('mean', float('nan')):.2f} "
+              f"motif-repeat {s['motif_repeat']['mean']:.2f}")  # fmt: skip
     out["elapsed_s"] = time.perf_counter() - t
     dest = ROOT / "bench" / "out" / "melody.json"
     dest.parent.mkdir(parents=True, exist_ok=True)

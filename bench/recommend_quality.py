@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from copilot.catalog.index import build_index  # noqa: E402
-from copilot.errors import ModelError  # noqa: E402
 from copilot.catalog.ranking import Query, Weights, rank  # noqa: E402
 from copilot.catalog.tagtext import prototype_texts, tag_sentence  # noqa: E402
+from copilot.errors import ModelError  # noqa: E402
 
 CATALOG = ROOT / "vectorstore" / "catalogs" / "mtg_jamendo" / "moodtheme.tsv"
 SHARED = Path("/work/shared/data/mtg_jamendo/moodtheme_catalog.tsv")

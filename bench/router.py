@@ -57,8 +57,13 @@ def evaluate(rows: list[dict[str, Any]], embed: Any, *, show_errors: bool = Fals
     if show_errors:
         for err in errors:
             print("   ", json.dumps(err, ensure_ascii=False))
-    return {"n": len(rows), "intent_accuracy": ok / len(rows), "args_checked": args_total,
-            "arg_accuracy": args_ok / args_total if args_total else 1.0, "errors": errors}
+    return {
+        "n": len(rows),
+        "intent_accuracy": ok / len(rows),
+        "args_checked": args_total,
+        "arg_accuracy": args_ok / args_total if args_total else 1.0,
+        "errors": errors,
+    }
 
 
 def embedding_only(rows: list[dict[str, Any]], embed: Any) -> float:
@@ -99,7 +104,11 @@ def main() -> int:
     parser.add_argument("--no-embed", action="store_true", help="rules only (no MiniLM)")
     parser.add_argument("--errors", action="store_true", help="print every miss")
     opts = parser.parse_args()
-    sets = {name: load(DATA / f"router_{name}.jsonl") for name in ("dev", "holdout", "holdout2") if (DATA / f"router_{name}.jsonl").exists()}
+    sets = {
+        name: load(DATA / f"router_{name}.jsonl")
+        for name in ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+        if (DATA / f"router_{name}.jsonl").exists()
+    }
     result: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": "2-core x86_64, 24 GB, shared"}
     embed = None
     if not opts.no_embed:
@@ -118,25 +127,37 @@ def main() -> int:
         import torch
 
         sample = sets["dev"][::7]
-        result["latency_default_threads"] = {"torch_threads": torch.get_num_threads(), **latency(sample, embed, repeats=1)}
+        result["latency_default_threads"] = {
+            "torch_threads": torch.get_num_threads(),
+            **latency(sample, embed, repeats=1),
+        }
         result["embed_one_text_default_threads_ms"] = embed_one(embed)
         torch.set_num_threads(1)  # one message at a time: a second thread only adds contention here
         result["embed_one_text_1_thread_ms"] = embed_one(embed)
-        print(f"embedder: one short text, {result['latency_default_threads']['torch_threads']} torch threads "
-              f"p50 {result['embed_one_text_default_threads_ms']['p50_ms']:.1f} ms; 1 thread p50 "
-              f"{result['embed_one_text_1_thread_ms']['p50_ms']:.1f} ms (machine load average {os.getloadavg()[0]:.1f})")
-        print(f"router latency on {len(sample)} dev messages with default torch threads: "
-              f"p50 {result['latency_default_threads']['p50_ms']:.2f} ms  p95 {result['latency_default_threads']['p95_ms']:.2f} ms")
+        print(
+            f"embedder: one short text, {result['latency_default_threads']['torch_threads']} torch threads "
+            f"p50 {result['embed_one_text_default_threads_ms']['p50_ms']:.1f} ms; 1 thread p50 "
+            f"{result['embed_one_text_1_thread_ms']['p50_ms']:.1f} ms (machine load average {os.getloadavg()[0]:.1f})"
+        )
+        print(
+            f"router latency on {len(sample)} dev messages with default torch threads: "
+            f"p50 {result['latency_default_threads']['p50_ms']:.2f} ms  p95 {result['latency_default_threads']['p95_ms']:.2f} ms"
+        )
     for name, rows in sets.items():
         if not rows:
             continue
         print(f"== {name}: {len(rows)} messages")
         full = evaluate(rows, embed, show_errors=opts.errors)
         rules = evaluate(rows, None)
-        entry = {"router": {k: v for k, v in full.items() if k != "errors"}, "errors": full["errors"],
-                 "baseline_rules_only_intent_accuracy": rules["intent_accuracy"]}
-        print(f"   router intent accuracy {full['intent_accuracy']:.3f}  arg accuracy {full['arg_accuracy']:.3f}"
-              f" ({full['args_checked']} args)  misses {len(full['errors'])}")
+        entry = {
+            "router": {k: v for k, v in full.items() if k != "errors"},
+            "errors": full["errors"],
+            "baseline_rules_only_intent_accuracy": rules["intent_accuracy"],
+        }
+        print(
+            f"   router intent accuracy {full['intent_accuracy']:.3f}  arg accuracy {full['arg_accuracy']:.3f}"
+            f" ({full['args_checked']} args)  misses {len(full['errors'])}"
+        )
         print(f"   baseline rules only: intent accuracy {rules['intent_accuracy']:.3f}")
         if embed is not None:
             emb = embedding_only(rows, embed)
@@ -145,8 +166,10 @@ def main() -> int:
             lat = latency(rows, embed)
             rlat = latency(rows, None)
             entry["latency_ms"], entry["latency_rules_only_ms"] = lat, rlat
-            print(f"   latency with MiniLM (1 torch thread): p50 {lat['p50_ms']:.2f} ms  p95 {lat['p95_ms']:.2f} ms  max {lat['max_ms']:.1f} ms;"
-                  f" rules only p50 {rlat['p50_ms']:.3f} ms  p95 {rlat['p95_ms']:.3f} ms")
+            print(
+                f"   latency with MiniLM (1 torch thread): p50 {lat['p50_ms']:.2f} ms  p95 {lat['p95_ms']:.2f} ms  max {lat['max_ms']:.1f} ms;"
+                f" rules only p50 {rlat['p50_ms']:.3f} ms  p95 {rlat['p95_ms']:.3f} ms"
+            )
         result[name] = entry
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -56,10 +56,14 @@ def check_bind(host: str, settings: Settings) -> None:
 
 
 def _print_lyrics(state: SongState, out: TextIO) -> None:
-    for section in (state.lyrics or {}).get("sections", []):
-        print(f"\n[{section.get('name', 'section')}]", file=out)
-        for line in section.get("lines", []):
-            print(f"  {line.get('text', '')}", file=out)
+    from copilot.ui import lyric_rows
+
+    current = None
+    for name, number, text, syllables, target, rhyme in lyric_rows(state):
+        if name != current:
+            print(f"\n[{name}]", file=out)
+            current = name
+        print(f"  {number:>2}. {text:<48} {syllables:>6}/{target} syl  {rhyme}", file=out)
 
 
 def converse(copilot: object, state: SongState, message: str, out: TextIO, err: TextIO) -> bool:

@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copilot.errors import ConfigError, CopilotError, InputError, NotFound
+from copilot.errors import ConfigError, CopilotError, InputError, ModelError, NotFound
 from copilot.llm.base import ChatModel, Message
 from copilot.settings import PROMPTS_DIR, Settings
 from copilot.song import SongState, SongStore, session_output_dir
 from copilot.types import Emotion
 
 EVENT_KINDS = ("text", "progress", "state", "error", "done")
+CHAT_MAX_TOKENS = 300
+"""Cap on tokens of a conversational reply (the system prompt asks for at most 5 sentences)."""
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,13 @@ class Engines:
         return load_analyzer(self.settings)
 
     def _build_recommender(self) -> Any:
-        from copilot.catalog import recommender_from_settings
+        from copilot.catalog.feedback import FeedbackStore
+        from copilot.catalog.recommender import Recommender
+        from copilot.catalog.store import SongStore as CatalogStore
 
-        return recommender_from_settings(self.settings, embedder=self.get("embedder"))
+        embedder = self.get("embedder")
+        store = CatalogStore.open(self.settings, embedder)
+        return Recommender(store, embedder, self.get("analyzer"), FeedbackStore(self.settings.feedback_dir))
 
     def close(self) -> None:
         """Close what this object started (the embedded LLM server)."""
@@ -140,9 +146,13 @@ def song_summary(state: SongState, *, max_chars: int = 2500) -> str:
         lines.append(
             f"Mood: {state.emotion.summary} (valence {state.emotion.valence:+.2f}, arousal {state.emotion.arousal:+.2f})"
         )
+    seen: set[str] = set()
     for section in (state.lyrics or {}).get("sections", []):
+        if section.get("name") in seen:
+            continue
+        seen.add(str(section.get("name")))
         lines.append(f"[{section.get('name', 'section')}]")
-        lines.extend(f"  {ln.get('text', '')}" for ln in section.get("lines", []))
+        lines.extend(f"  {ln}" for ln in section.get("lines", []))
     if state.melody:
         lines.append(f"Melody: {state.melody.get('summary_text') or 'composed'}")
     for i, rec in enumerate(state.recommendations[:10], 1):
@@ -171,6 +181,7 @@ class Copilot:
         self.store = store or SongStore(settings.sessions_dir)
         self._warm: threading.Thread | None = None
         self.warm_errors: list[str] = []
+        self.emotion_available = True
 
     @classmethod
     def from_settings(cls, settings: Settings, **parts: Any) -> Copilot:
@@ -245,42 +256,63 @@ class Copilot:
         return self._turn(text, state)
 
     def _turn(self, text: str, state: SongState) -> Iterator[Event]:
-        from copilot import moves
+        from copilot import lyric_moves, moves
 
         reply: list[str] = []
+        failed = False
         try:
             emotion = self.analyze(text)
             intent = self.route(text, state)
-            handler: Callable[..., Iterator[Event]] = getattr(moves, f"do_{intent.name}", moves.do_chitchat)
+            state.last_intent = intent.name
+            handler: Callable[..., Iterator[Event]] = getattr(
+                moves, f"do_{intent.name}", getattr(lyric_moves, f"do_{intent.name}", moves.do_chitchat)
+            )
             for event in handler(self, text, state, intent, emotion):
                 if event.kind == "text":
                     reply.append(event.text)
                 yield event
         except CopilotError as exc:
-            message = exc.user_message()
-            reply.append(("\n" if reply else "") + f"Sorry: {message}")
-            yield Event("error", message, setting=exc.setting)
-        state.add_message("user", text, max_messages=2 * self.settings.max_history_turns)
-        state.add_message("assistant", "".join(reply), max_messages=2 * self.settings.max_history_turns)
+            failed = True
+            yield Event("error", exc.user_message(), setting=exc.setting)
+        if reply or not failed:  # a failed turn with no answer is not kept as a model for later replies
+            cap = 2 * self.settings.max_history_turns
+            state.add_message("user", text, max_messages=cap)
+            state.add_message("assistant", "".join(reply), max_messages=cap)
         self.save(state)
         yield Event("done")
 
     def reply(self, message: str, state: SongState) -> str:
         """The whole text reply to ``message`` (for the CLI and tests)."""
-        return "".join(e.text if e.kind == "text" else f"\n{e.text}\n" if e.kind == "error" else "" for e in self.handle(message, state))
+        return "".join(
+            e.text if e.kind == "text" else f"\n{e.text}\n" if e.kind == "error" else ""
+            for e in self.handle(message, state)
+        )
 
     # ----------------------------------------------------------------- shared steps
     def analyze(self, text: str) -> Emotion | None:
-        """The emotion of ``text`` (once per message)."""
-        return self.engines.get("analyzer").analyze(text)  # type: ignore[no-any-return]
+        """The emotion of ``text`` (once per message); None when the emotion model is not set up."""
+        if not self.emotion_available:
+            return None
+        try:
+            return self.engines.get("analyzer").analyze(text)  # type: ignore[no-any-return]
+        except ModelError as exc:  # the app still works, without mood steering; said once in the log
+            self.emotion_available = False
+            self.warm_errors.append(f"emotion: {exc.user_message()}")
+            return None
 
     def route(self, text: str, state: SongState) -> Any:
-        """The intent of ``text`` given the song so far."""
+        """The intent of ``text`` given the song so far (router rules + embedding similarity)."""
         from copilot.router import RouterContext, route
 
-        ctx = RouterContext.from_state(state) if hasattr(RouterContext, "from_state") else RouterContext()
-        embedder = self.engines.get("embedder")
-        return route(text, ctx, embed=embedder.embed)
+        ctx = RouterContext(
+            has_recommendations=bool(state.recommendations),
+            n_recommendations=len(state.recommendations),
+            has_lyrics=bool(state.lyrics),
+            section_names=tuple(dict.fromkeys(str(s.get("name")) for s in (state.lyrics or {}).get("sections", []))),
+            has_melody=bool(state.melody),
+            last_intent=state.last_intent,
+        )
+        return route(text, ctx, embed=self.engines.get("embedder").embed)
 
     def chat_messages(self, text: str, state: SongState, extra: str = "") -> list[Message]:
         """System prompt (song quoted as data) + capped history + the user's message."""
@@ -294,7 +326,8 @@ class Copilot:
     def stream_chat(self, text: str, state: SongState, extra: str = "") -> Iterator[Event]:
         """Stream an LLM reply to ``text`` as text events."""
         chat = self.engines.chat
-        for chunk in chat.stream(self.chat_messages(text, state, extra), max_tokens=self.settings.llm_max_tokens):
+        cap = min(self.settings.llm_max_tokens, CHAT_MAX_TOKENS)
+        for chunk in chat.stream(self.chat_messages(text, state, extra), max_tokens=cap):
             if chunk:
                 yield Event("text", chunk)
 
@@ -310,21 +343,21 @@ class Copilot:
     # ----------------------------------------------------------------- panel actions (UI)
     def apply_params(self, state: SongState, changes: dict[str, Any], form: list[str] | None = None) -> str:
         """Apply checked parameter changes (and a form) from the panel; re-compose a melody. Returns a note."""
-        import dataclasses
-
         from copilot import moves
 
-        if changes:
-            state.params = dataclasses.replace(state.params, **changes)
-            state.params_locked = sorted(set(state.params_locked) | set(changes))
+        moves.set_params(state, changes)
         if form:
             state.form = list(form)
         if state.melody and changes:
-            for _ in moves._compose(self, state, section=state.melody.get("section"), seed=state.melody.get("seed")):
+            for _ in moves.compose_into(
+                self, state, section=state.melody.get("section"), seed=state.melody.get("seed")
+            ):
                 pass
         self.save(state)
         p = state.params
-        return f"Now {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}" + (" (melody re-composed)" if state.melody and changes else "")
+        return f"Now {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}" + (
+            " (melody re-composed)" if state.melody and changes else ""
+        )
 
     def feedback(self, state: SongState, number: int, kind: str) -> str:
         """Like or dislike recommendation ``#number``: kept in the song and told to the recommender."""

@@ -64,75 +64,11 @@ RHYMING_KINDS = frozenset({"perfect", "multi", "slant"})
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+")
 _FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "am",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "i",
-        "you",
-        "he",
-        "she",
-        "we",
-        "they",
-        "me",
-        "him",
-        "her",
-        "us",
-        "them",
-        "my",
-        "your",
-        "his",
-        "our",
-        "their",
-        "that",
-        "this",
-        "these",
-        "those",
-        "so",
-        "if",
-        "than",
-        "then",
-        "do",
-        "does",
-        "did",
-        "not",
-        "no",
-        "nor",
-        "can",
-        "could",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-        "has",
-        "have",
-        "had",
-    ]
+    """
+a an the and or but of to in on at by for with from as is am are was were be been it its i you he
+she we they me him her us them my your his our their that this these those so if than then do does
+did not no nor can could will would shall should may might must has have had
+""".split()  # noqa: SIM905
 )
 
 
@@ -156,6 +92,11 @@ def common_words() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _common_rank() -> dict[str, int]:
     return {w: i for i, w in enumerate(common_words())}
+
+
+def word_rank(word: str) -> int:
+    """Frequency rank of a word in the common-word list (0 = commonest); 10**6 if absent."""
+    return _common_rank().get(word.lower(), 10**6)
 
 
 def words_of(text: str) -> list[str]:

@@ -14,16 +14,19 @@ import unicodedata
 MAX_ROUTE_CHARS = 2000
 """The router reads at most this many characters of a message (the rest is ignored)."""
 
+# fmt: off
 _NUM_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "sixteen": 16, "twenty": 20, "thirty-two": 32,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "sixteen": 16, "twenty": 20, "thirty-two": 32,
 }
+# fmt: on
+# fmt: off
 _ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
-    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1, "final": -1, "opening": 1,
-    "top": 1,
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+    "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
+    "tenth": 10, "10th": 10, "last": -1, "final": -1, "opening": 1, "top": 1,
 }
+# fmt: on
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _NUMW = "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
 SECTION_WORDS = r"pre[- ]?chorus|chorus|verse|bridge|intro|outro|hook|refrain|stanza"
@@ -41,13 +44,22 @@ def clean(message: object) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_ROUTE_CHARS]
 
 
-_ABBREV = {"syl": "syllable", "syll": "syllable", "sylls": "syllables", "sim": "similar", "abt": "about", "bc": "because",
-           "plz": "please", "pls": "please", "u": "you", "ur": "your", "r": "are", "wat": "what", "wut": "what",
-           "dnt": "don't", "dont": "don't", "isnt": "isn't", "doesnt": "doesn't", "im": "i'm", "lyric's": "lyrics",
-           "mor": "more", "moar": "more", "thx": "thanks", "w": "with", "rec": "recommend", "recs": "recommendations"}
-_KEYWORDS = ("chorus", "verse", "verses", "bridge", "melody", "lyrics", "syllable", "syllables", "rhyme", "rhymes",
-             "recommend", "similar", "first", "second", "third", "fourth", "fifth", "compose", "download", "export",
-             "regenerate", "rewrite", "explain", "playlist", "songs", "music", "pre-chorus", "another", "please")
+# fmt: off
+_ABBREV = {
+    "syl": "syllable", "syll": "syllable", "sylls": "syllables", "sim": "similar", "abt": "about",
+    "bc": "because", "plz": "please", "pls": "please", "u": "you", "ur": "your", "r": "are", "wat": "what",
+    "wut": "what", "dnt": "don't", "dont": "don't", "isnt": "isn't", "doesnt": "doesn't", "im": "i'm",
+    "lyric's": "lyrics", "mor": "more", "moar": "more", "thx": "thanks", "w": "with", "rec": "recommend",
+    "recs": "recommendations",
+}
+# fmt: on
+# fmt: off
+_KEYWORDS = (
+    "chorus", "verse", "verses", "bridge", "melody", "lyrics", "syllable", "syllables", "rhyme", "rhymes",
+    "recommend", "similar", "first", "second", "third", "fourth", "fifth", "compose", "download", "regenerate",
+    "rewrite", "explain", "playlist", "pre-chorus", "another", "please",
+)
+# fmt: on
 
 _KEYWORD_SET = frozenset(_KEYWORDS)
 
@@ -60,7 +72,9 @@ def _near(a: str, b: str) -> bool:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :])
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
     return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
 
 
@@ -90,11 +104,13 @@ def _num(tok: str) -> int | None:
 
 # --- musical parameters -------------------------------------------------------------
 
+# fmt: off
 _MODES = {
-    "major": "major", "maj": "major", "ionian": "major", "minor": "minor", "min": "minor",
-    "aeolian": "minor", "dorian": "dorian", "phrygian": "phrygian", "lydian": "lydian",
-    "mixolydian": "mixolydian", "locrian": "locrian",
+    "major": "major", "maj": "major", "ionian": "major", "minor": "minor", "min": "minor", "aeolian": "minor",
+    "dorian": "dorian", "phrygian": "phrygian", "lydian": "lydian", "mixolydian": "mixolydian",
+    "locrian": "locrian",
 }
+# fmt: on
 _KEY_RE = re.compile(
     r"(?<![\w#])([a-g])\s?(#|♯|b|♭|-?\s?flat|-?\s?sharp)?\s?-?\s?"
     r"(major|minor|maj|min|ionian|aeolian|dorian|phrygian|lydian|mixolydian|locrian)\b",
@@ -124,7 +140,7 @@ def find_key(text: str) -> str | None:
         cue = bool(_KEY_CUE_RE.search(before)) or bool(re.match(r"\s*(key|scale|mode)\b", text[m.end() :], re.I))
         if letter == "a" and not acc and not cue:
             continue
-        if letter.islower() and not acc and not cue and not before.strip() == "":
+        if letter.islower() and not acc and not cue and before.strip() != "":
             continue
         return f"{_tonic(letter, acc)} {_MODES[mode.lower()]}"
     for m in _KEY_SHORT_RE.finditer(text):
@@ -139,14 +155,25 @@ def find_key(text: str) -> str | None:
 
 def find_mode_only(text: str) -> str | None:
     """A mode asked for without a tonic ("make it minor", "switch to major") or None."""
-    m = re.search(r"\b(?:in|to|it|into|a|more)\s+(major|minor|dorian|phrygian|lydian|mixolydian)\b(?!\s+(?:change|tweak|edit|fix|issue))", text, re.I)
+    m = re.search(
+        r"\b(?:in|to|it|into|a|more)\s+(major|minor|dorian|phrygian|lydian|mixolydian)\b(?!\s+(?:change|tweak|edit|fix|issue))",
+        text,
+        re.I,
+    )
     return _MODES[m.group(1).lower()] if m else None
 
 
 _TEMPO_RES = (
     re.compile(r"\b(\d{2,3})\s?(?:bpm|beats per minute|beats a minute|beats/min)\b", re.I),
     re.compile(r"\b(?:tempo|bpm|speed|pace)\s*(?:of|to|at|=|:|is|around|about)?\s*(\d{2,3})\b", re.I),
-    re.compile(r"\b(?:slow|speed|bring|drop|take|bump|push|raise|lower|set|put)\b[\w\s]{0,20}?\b(?:to|at)\s+(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%))", re.I),
+    re.compile(
+        r"\b(?:slow|speed|bring|drop|take|bump|push|raise|lower|set|put)\b[\w\s]{0,20}?\b(?:to|at)\s+(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%))",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:tempo|bpm|speed|pace)\b[\w\s]{0,15}?\b(?:to|at|of|=)\s*(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%))",
+        re.I,
+    ),
     re.compile(r"\bat\s+(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%|songs?))", re.I),
 )
 
@@ -161,17 +188,21 @@ def find_tempo(text: str) -> int | None:
 
 
 _SLOWER = re.compile(
-    r"\b(slower|slow (?:it|this|that|things|the \w+) down|slow down|less fast|not so fast|too fast|"
+    r"\b(slower|slow (?:it|this|that|things|the \w+)(?: \w+)? down|slow down|less fast|not so fast|too fast|"
     r"(?:lower|reduce|drop|decrease|bring down) the (?:tempo|bpm|speed)|half[- ]time|more slowly|"
-    r"(?:tempo|bpm) down|down the tempo|slowe?r|more slow|slowly)\b", re.I)
+    r"(?:tempo|bpm) down|down the tempo|slowe?r|more slow|slowly)\b",
+    re.I,
+)
 _FASTER = re.compile(
-    r"\b(faster|quicker|speed (?:it|this|that|things|the \w+) up|speed up|pick up the (?:pace|tempo)|"
+    r"\b(faster|quicker|speed (?:it|this|that|things|the \w+)(?: \w+)? up|speed up|pick up the (?:pace|tempo)|"
     r"up the (?:tempo|bpm|pace)|(?:raise|increase|bump|push) the (?:tempo|bpm|speed)|double[- ]time|"
-    r"more up-?tempo|too slow|(?:tempo|bpm) up|fastr|faser|more fast|more quick|quickly)\b", re.I)
+    r"more up-?tempo|too slow|(?:tempo|bpm) up|fastr|faser|more fast|more quick|quickly)\b",
+    re.I,
+)
 
 
 def find_tempo_change(text: str) -> str | None:
-    """"slower", "faster" or None."""
+    """ "slower", "faster" or None."""
     if _SLOWER.search(text):
         return "slower"
     if _FASTER.search(text):
@@ -179,8 +210,12 @@ def find_tempo_change(text: str) -> str | None:
     return None
 
 
-_METER_WORDS = {"waltz": "3/4", "common time": "4/4", "cut time": "2/2", "triple meter": "3/4",
-                "triple time": "3/4", "compound time": "6/8", "in three": "3/4", "in 3": "3/4"}
+# fmt: off
+_METER_WORDS = {
+    "waltz": "3/4", "common time": "4/4", "cut time": "2/2", "triple meter": "3/4", "triple time": "3/4",
+    "compound time": "6/8", "in three": "3/4", "in 3": "3/4",
+}
+# fmt: on
 
 
 def find_meter(text: str) -> str | None:
@@ -196,17 +231,35 @@ def find_meter(text: str) -> str | None:
 
 
 _SHIFTS = (
-    ("sadder", r"sadder|sader|more (?:sad|melanchol\w*|somber|sombre|mournful|heartbroken|wistful|tragic|blue|depressing|tearful)|"
-               r"less (?:happy|upbeat|cheerful|joyful|positive)|bluer|more like a breakup"),
-    ("happier", r"happier|hapier|more (?:happy|joyful|cheerful|upbeat|positive|uplifting|fun|playful|joyous|euphoric)|cheerier|"
-                r"less (?:sad|depressing|melanchol\w*|somber|mournful)|perkier|more cheer"),
-    ("calmer", r"calmer|mellower|softer|gentler|quieter|chiller|more (?:calm|mellow|relaxed|chill|gentle|peaceful|soothing|laid[- ]back|soft|tender|serene|quiet)|"
-               r"less (?:intense|energetic|aggressive|loud|busy|dramatic)|tone it down|dial it (?:back|down)|take it down a notch"),
-    ("more intense", r"more (?:intense|energetic|energy|aggressive|powerful|dramatic|driving|epic|passionate|angry|raw|urgent|punch|fire|edge|edgy)|"
-                     r"intenser|punchier|harder|heavier|louder|angrier|rawer|edgier|less (?:calm|mellow|chill|relaxed|gentle|soft)|"
-                     r"pump it up|crank it up|kick it up a notch|amp it up"),
-    ("darker", r"darker|moodier|gloomier|grimmer|bleaker|creepier|eerier|more (?:dark|moody|gloomy|sinister|ominous|haunting|brooding|eerie|menacing|bleak|grim)|less (?:bright|sunny|light)"),
-    ("brighter", r"brighter|sunnier|lighter|more (?:bright|sunny|light|airy|radiant)|less (?:dark|gloomy|moody|grim|bleak|heavy)"),
+    (
+        "sadder",
+        r"sadder|sader|more (?:sad|melanchol\w*|somber|sombre|mournful|heartbroken|wistful|tragic|blue|depressing|tearful)|"
+        r"less (?:happy|upbeat|cheerful|joyful|positive)|bluer|more like a breakup",
+    ),
+    (
+        "happier",
+        r"happier|hapier|more (?:happy|joyful|cheerful|upbeat|positive|uplifting|fun|playful|joyous|euphoric)|cheerier|"
+        r"less (?:sad|depressing|melanchol\w*|somber|mournful)|perkier|more cheer",
+    ),
+    (
+        "calmer",
+        r"calmer|mellower|softer|gentler|quieter|chiller|more (?:calm|mellow|relaxed|chill|gentle|peaceful|soothing|laid[- ]back|soft|tender|serene|quiet)|"
+        r"less (?:intense|energetic|aggressive|loud|busy|dramatic)|tone it down|dial it (?:back|down)|take it down a notch",
+    ),
+    (
+        "more intense",
+        r"more (?:intense|energetic|energy|aggressive|powerful|dramatic|driving|epic|passionate|angry|raw|urgent|punch|fire|edge|edgy)|"
+        r"intenser|punchier|harder|heavier|louder|angrier|rawer|edgier|less (?:calm|mellow|chill|relaxed|gentle|soft)|"
+        r"pump it up|crank it up|kick it up a notch|amp it up",
+    ),
+    (
+        "darker",
+        r"darker|moodier|gloomier|grimmer|bleaker|creepier|eerier|more (?:dark|moody|gloomy|sinister|ominous|haunting|brooding|eerie|menacing|bleak|grim)|less (?:bright|sunny|light)",
+    ),
+    (
+        "brighter",
+        r"brighter|sunnier|lighter|more (?:bright|sunny|light|airy|radiant)|less (?:dark|gloomy|moody|grim|bleak|heavy)",
+    ),
 )
 _SHIFT_RES = tuple((name, re.compile(rf"\b(?:{rx})\b", re.I)) for name, rx in _SHIFTS)
 
@@ -219,40 +272,65 @@ def find_mood_shift(text: str) -> str | None:
     return None
 
 
+# fmt: off
 MOOD_WORDS = (
-    "hopeful", "nostalgic", "romantic", "dreamy", "bittersweet", "anxious", "triumphant", "lonely",
-    "wistful", "playful", "euphoric", "tender", "melancholic", "melancholy", "angry", "sad", "happy",
-    "joyful", "peaceful", "calm", "energetic", "epic", "chill", "mellow", "dark", "bright", "uplifting",
-    "hopeless", "defiant", "sensual", "sexy", "mysterious", "spooky", "eerie", "warm", "cozy", "cosy",
-    "gritty", "moody", "heartbroken", "confident", "empowering", "festive", "spiritual", "haunting",
-    "optimistic", "sentimental", "upbeat", "groovy", "funky", "jazzy", "bluesy", "intimate", "fierce",
-    "carefree", "relaxed", "desperate", "grateful", "proud", "excited", "scared", "tense", "somber",
-    "serene", "fun", "summery", "wintry", "autumnal", "rebellious", "yearning", "longing", "gloomy",
-    "nostalgia", "heartbreak", "euphoria", "grief", "joy", "rage", "hope", "loneliness", "sadness", "bliss",
+    "hopeful", "nostalgic", "romantic", "dreamy", "bittersweet", "anxious", "triumphant", "lonely", "wistful",
+    "playful", "euphoric", "tender", "melancholic", "melancholy", "angry", "sad", "happy", "joyful",
+    "peaceful", "calm", "energetic", "epic", "chill", "mellow", "dark", "bright", "uplifting", "hopeless",
+    "defiant", "sensual", "sexy", "mysterious", "spooky", "eerie", "warm", "cozy", "cosy", "gritty", "moody",
+    "heartbroken", "confident", "empowering", "festive", "spiritual", "haunting", "optimistic", "sentimental",
+    "upbeat", "groovy", "funky", "jazzy", "bluesy", "intimate", "fierce", "carefree", "relaxed", "desperate",
+    "grateful", "proud", "excited", "scared", "tense", "somber", "serene", "fun", "summery", "wintry",
+    "autumnal", "rebellious", "yearning", "longing", "gloomy", "nostalgia", "heartbreak", "euphoria", "grief",
+    "joy", "rage", "hope", "loneliness", "sadness", "bliss",
 )
+# fmt: on
 MOOD_ALT = "|".join(MOOD_WORDS)
 
 
 def find_mood(text: str) -> str | None:
     """Free-text mood asked for the song: "make it feel hopeful" -> "hopeful"; "mood: nostalgic"."""
-    m = re.search(r"\b(?:mood|feel|feeling|vibe|tone)\s*(?:to|into|:|=|is|should be|more)\s+(?:be\s+|more\s+|a bit\s+)?([\w' -]{2,40}?)\s*(?:[.,!;]|$|\band\b)", text, re.I)
+    m = re.search(
+        r"\b(?:mood|feel|feeling|vibe|tone)\s*(?:to|into|:|=|is|should be|more)\s+(?:be\s+|more\s+|a bit\s+)?([\w' -]{2,40}?)\s*(?:[.,!;]|$|\band\b)",
+        text,
+        re.I,
+    )
     if m and not find_mood_shift(m.group(1)):
         return m.group(1).strip()
-    m = re.search(rf"\b(?:make|let|have|turn|get) (?:it|this|that|the (?:song|melody|tune|lyrics|track|whole thing|music))\s+(?:feel|sound|more|be|a bit|a little)?\s*(?:more\s+|a bit\s+|a little\s+|kind of\s+|really\s+)?({MOOD_ALT})\b", text, re.I)
+    m = re.search(
+        rf"\b(?:make|let|have|turn|get) (?:it|this|that|the (?:song|melody|tune|lyrics|track|whole thing|music))\s+(?:feel|sound|more|be|a bit|a little)?\s*(?:more\s+|a bit\s+|a little\s+|kind of\s+|really\s+)?({MOOD_ALT})\b",
+        text,
+        re.I,
+    )
     if m:
         return m.group(1).lower()
     m = re.search(rf"\b(?:more|feel|sound|sounds|feels)\s+({MOOD_ALT})\b", text, re.I)
     if m and not find_mood_shift(m.group(0)):
         return m.group(1).lower()
+    m = re.search(
+        r"\b(?:make|turn|get) (?:it|this|that|the \w+(?: \w+)?)\s+(?:a (?:bit|little|touch) |much |way )?(\w+(?:ier|er))\b",
+        text,
+        re.I,
+    )
+    return _mood_of_comparative(m.group(1).lower()) if m and not find_mood_shift(m.group(0)) else None
+
+
+def _mood_of_comparative(word: str) -> str | None:
+    """The mood word behind a comparative: "dreamier" -> "dreamy", "warmer" -> "warm", "fiercer" -> "fierce"."""
+    for base in (word[:-3] + "y", word[:-2], word[:-1]):
+        if base in MOOD_WORDS:
+            return base
     return None
 
 
 # --- references to results, lyrics lines and sections ------------------------------------
 
 _SECTION_RE = re.compile(
-    rf"\b(?:the\s+)?(?:({_ORD})\s+)?({SECTION_WORDS})s?(?:\s*(?:#|number|no\.?)?\s*(\d{{1,2}}|{_NUMW})\b)?", re.I)
+    rf"\b(?:the\s+)?(?:({_ORD})\s+)?({SECTION_WORDS})s?(?:\s*(?:#|number|no\.?)?\s*(\d{{1,2}}|{_NUMW})\b)?", re.I
+)
 _LINE_RE = re.compile(
-    rf"\b(?:line\s*(?:#|number|no\.?)?\s*(\d{{1,2}}|{_NUMW})\b|(?:the\s+)?({_ORD})\s+line\b|\bl(\d{{1,2}})\b)", re.I)
+    rf"\b(?:line\s*(?:#|number|no\.?)?\s*(\d{{1,2}}|{_NUMW})\b|(?:the\s+)?({_ORD})\s+line\b|\bl(\d{{1,2}})\b)", re.I
+)
 
 
 def find_section(text: str) -> tuple[str | None, int | None, tuple[int, int] | None]:
@@ -284,16 +362,26 @@ def find_line(text: str) -> tuple[int | None, tuple[int, int] | None]:
 _NOT_RESULT = r"(?!\s+(?:verse|chorus|bridge|pre-?chorus|line|lines|stanza|hook|outro|intro|half|time|bar|bars|word|syllable|draft|take|version|attempt|try))"
 _REF_RES = (
     re.compile(r"#\s?(\d{1,3})\b"),
-    re.compile(r"\b(?:number|no\.|num|nr\.?|result|track|option|pick|item|rec|recommendation|song)\s?#?\s?(\d{1,2})\b(?!\s*(?:bpm|bars?|lines?|syllables?|/|%|songs?))", re.I),
-    re.compile(rf"\b(?:the\s+)?({_ORD})\s+(?:one|song|track|result|pick|option|suggestion|recommendation|rec|tune)s?\b", re.I),
+    re.compile(
+        r"\b(?:number|no\.|num|nr\.?|result|track|option|pick|item|rec|recommendation|song)\s?#?\s?(\d{1,2})\b(?!\s*(?:bpm|bars?|lines?|syllables?|/|%|songs?))",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:the\s+)?({_ORD})\s+(?:one|song|track|result|pick|option|suggestion|recommendation|rec|tune)s?\b", re.I
+    ),
     re.compile(rf"\bthe\s+({_ORD})\b{_NOT_RESULT}", re.I),
-    re.compile(r"\b(?:like|love|hate|dislike|liked|loved|than|about|on|why|explain|skip|as|to|moar)\s+(\d{1,2})\b(?!\s*(?:bpm|bars?|lines?|syllables?|/|%|songs?|tracks?|more|other|similar|words?|times|minutes|seconds|beats|notes|chords|measures))", re.I),
+    re.compile(
+        r"\b(?:like|love|hate|dislike|liked|loved|than|about|on|why|explain|skip|as|to|moar)\s+(\d{1,2})\b(?!\s*(?:bpm|bars?|lines?|syllables?|/|%|songs?|tracks?|more|other|similar|words?|times|minutes|seconds|beats|notes|chords|measures))",
+        re.I,
+    ),
     re.compile(r"^\s*(\d{1,2})\s*(?:is|was|'s|:|please|pls|plz|!|\?|\.|$|👍|👎|❤|sucks|rocks)", re.I),
     re.compile(r"\bnumber\s+(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I),
 )
 _DEICTIC_RE = re.compile(
     r"\b(?:that|this|the same)\s+(?:one|song|track|tune|pick|result|recommendation)\b|\b(?:like|love|hate|dislike|liked|loved)\s+(?:that|this)\b(?!\s+(?:line|lyric|verse|chorus|bridge|key|tempo|melody))|"
-    r"\bmore like (?:that|this|it)\b|\bsimilar to (?:that|this|it)\b", re.I)
+    r"\bmore like (?:that|this|it)\b|\bsimilar to (?:that|this|it)\b",
+    re.I,
+)
 
 
 def find_ref(text: str, n_results: int = 0) -> tuple[int | None, str | None]:
@@ -345,7 +433,10 @@ def find_scheme(text: str) -> str | None:
 def find_syllables(text: str) -> int | str | None:
     """Syllables per line: "8 syllables" -> 8, "8-6-8-6 syllables" / "syllables 8/6/8/6" -> "8-6-8-6"."""
     m = re.search(r"\b(\d{1,2}(?:\s?[-/,]\s?\d{1,2}){1,11})\s?(?:syllables?|syl\b|sylls?\b)", text, re.I) or re.search(
-        r"\bsyllables?(?: pattern| count| scheme)?\s?(?:of|:|=|like)?\s?(\d{1,2}(?:\s?[-/,]\s?\d{1,2}){1,11})\b", text, re.I)
+        r"\bsyllables?(?: pattern| count| scheme)?\s?(?:of|:|=|like)?\s?(\d{1,2}(?:\s?[-/,]\s?\d{1,2}){1,11})\b",
+        text,
+        re.I,
+    )
     if m:
         return "-".join(re.findall(r"\d+", m.group(1)))
     m = re.search(rf"\b(\d{{1,2}}|{_NUMW})[- ]?(?:syllables?|syllabled?|syl\b|sylls?\b)", text, re.I)
@@ -367,7 +458,10 @@ def find_count(text: str, nouns: str) -> int | None:
 
 
 _FORMATS = (
-    ("zip", r"zip|everything|all (?:the )?files|bundle|the whole (?:thing|song|package)|(?:download|export|save|send|get|grab) (?:it )?all"),
+    (
+        "zip",
+        r"zip|everything|all (?:the )?files|bundle|the whole (?:thing|song|package)|(?:download|export|save|send|get|grab) (?:it )?all",
+    ),
     ("musicxml", r"musicxml|music xml|xml|sheet music|score|notation|mxl"),
     ("midi", r"midi|\.mid|mid file"),
     ("wav", r"wav|audio|mp3|sound file|recording"),
@@ -385,7 +479,9 @@ def find_format(text: str) -> str | None:
 
 def find_quoted(text: str) -> str | None:
     """Text inside quotes, or after a colon, for "how many syllables in 'x'" / "songs like this lyric: ..."."""
-    m = re.search(r"[\"“«]([^\"”»]{1,400}?)[\"”»]", text) or re.search(r"(?:(?<=\s)|^)'([^']{1,400}?)'(?=[\s.,!?;:]|$)", text)
+    m = re.search(r"[\"“«]([^\"”»]{1,400}?)[\"”»]", text) or re.search(
+        r"(?:(?<=\s)|^)'([^']{1,400}?)'(?=[\s.,!?;:]|$)", text
+    )
     if m and m.group(1).strip():
         return m.group(1).strip()
     m = re.search(r":\s*(.{1,400})$", text)

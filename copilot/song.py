@@ -51,9 +51,7 @@ def new_session_id() -> str:
 def check_session_id(session_id: str) -> str:
     """Return ``session_id`` if it is safe as a file name; raise :class:`InputError` otherwise."""
     if not isinstance(session_id, str) or not SESSION_ID_RE.match(session_id):
-        raise InputError(
-            "a session name may use letters, digits, '-' and '_' (1-64 characters)", setting="--session"
-        )
+        raise InputError("a session name may use letters, digits, '-' and '_' (1-64 characters)", setting="--session")
     return session_id
 
 
@@ -84,6 +82,7 @@ class SongState:
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     feedback: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
+    last_intent: str | None = None
 
     # ------------------------------------------------------------------ edits
     def touch(self) -> None:
@@ -141,6 +140,7 @@ class SongState:
             "recommendations": list(self.recommendations),
             "feedback": list(self.feedback),
             "history": list(self.history),
+            "last_intent": self.last_intent,
         }
 
     @classmethod
@@ -170,9 +170,8 @@ class SongState:
                 melody=data.get("melody"),
                 recommendations=list(data.get("recommendations") or []),
                 feedback=list(data.get("feedback") or []),
-                history=[
-                    {"role": str(m["role"]), "content": str(m["content"])} for m in data.get("history") or []
-                ],
+                history=[{"role": str(m["role"]), "content": str(m["content"])} for m in data.get("history") or []],
+                last_intent=str(data["last_intent"]) if data.get("last_intent") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"the saved song is damaged: {exc}") from exc

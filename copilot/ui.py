@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 KEYS = ["C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B"]
 MODES = ["major", "minor", "dorian", "mixolydian", "phrygian", "lydian"]
 METERS = ["4/4", "3/4", "6/8", "2/4", "12/8"]
-LYRIC_COLUMNS = ["section", "#", "line", "syllables", "target", "rhyme"]
+LYRIC_COLUMNS = ["section", "#", "line", "syl.", "target", "rhyme"]
 REC_COLUMNS = ["#", "title", "artist", "score", "why", "moods"]
 EXAMPLES = [
     "recommend songs for a rainy night drive",
@@ -57,18 +57,24 @@ def launch_kwargs(settings: Settings, *, host: str | None = None, port: int | No
 
 # ------------------------------------------------------------------ pure views of the state
 def lyric_rows(state: SongState) -> list[list[Any]]:
-    """One row per lyric line: section, line number, text, syllables, target, rhyme status."""
+    """One row per lyric line as shown: section, line number (through the song), text,
+    syllables, target, and rhyme status (the lyric engine's own checks)."""
+    if not state.lyrics:
+        return []
+    from copilot.lyrics.checks import check_section
+    from copilot.lyrics.form import Lyrics
+
     rows: list[list[Any]] = []
-    number = 0
-    for section in (state.lyrics or {}).get("sections", []):
-        name = section.get("label") or section.get("name") or section.get("kind") or "section"
-        for line in section.get("lines", []):
-            number += 1
-            check = line.get("check") or line.get("checks") or {}
-            syllables = line.get("syllables", check.get("syllables", ""))
-            target = line.get("target_syllables", check.get("target", ""))
-            rhyme = line.get("rhyme_status") or check.get("rhyme") or check.get("rhyme_status") or ""
-            rows.append([name, number, line.get("text", ""), syllables, target, rhyme])
+    for section in Lyrics.from_dict(state.lyrics).sections:
+        for c in check_section(section).lines:
+            if c.rhyme_ok is None:
+                rhyme = "-"
+            elif c.rhyme_ok:
+                rhyme = f"ok ({c.rhyme_kind})" if c.rhyme_kind else "ok"
+            else:
+                rhyme = "no rhyme"
+            syl = f"{c.syllables}" + ("" if c.syllables_ok else " (off)")
+            rows.append([section.name, len(rows) + 1, c.text, syl, c.target, rhyme])
     return rows
 
 
@@ -164,10 +170,7 @@ def build_demo(copilot: Copilot) -> Any:
             return None
         from copilot import moves
 
-        for event in moves.do_export(copilot, "", state, None, None):
-            if event.kind == "state" and "zip" in event.data:
-                return Path(event.data["zip"])
-        return None
+        return moves.export_song(copilot, state)
 
     def respond(message: Any, history: Any, state: Any) -> Iterator[tuple[Any, ...]]:
         """Stream the reply to ``message`` into the chat; the panel refreshes afterwards."""
@@ -186,20 +189,20 @@ def build_demo(copilot: Copilot) -> Any:
                 elif event.kind == "progress":
                     progress = event.text
                 elif event.kind == "error":
-                    reply += ("\n\n" if reply else "") + f"⚠️ {event.text}"
+                    reply += ("\n\n" if reply else "") + f"Sorry: {event.text}"
                 elif event.kind == "state" and event.data.get("play"):
                     play = True
                 history[-1] = {"role": "assistant", "content": reply + (f"\n\n_{progress}_" if progress else "")}
                 yield history, "", state, play
         except InputError as exc:
-            history[-1] = {"role": "assistant", "content": f"⚠️ {exc.user_message()}"}
+            history[-1] = {"role": "assistant", "content": f"Sorry: {exc.user_message()}"}
             yield history, message if isinstance(message, str) else "", state, False
         except CopilotError as exc:
-            history[-1] = {"role": "assistant", "content": f"⚠️ {exc.user_message()}"}
+            history[-1] = {"role": "assistant", "content": f"Sorry: {exc.user_message()}"}
             yield history, "", state, False
         except Exception:  # the page must never get stuck; the trace goes to the server log
             log.exception("unexpected error in a chat turn")
-            history[-1] = {"role": "assistant", "content": "⚠️ Something went wrong on my side; please try again."}
+            history[-1] = {"role": "assistant", "content": "Sorry: Something went wrong on my side; please try again."}
             yield history, "", state, False
 
     def refresh(state: Any, play: Any) -> tuple[Any, ...]:
@@ -216,9 +219,9 @@ def build_demo(copilot: Copilot) -> Any:
             new_form = _check_form(form)
             note = copilot.apply_params(state, changes, new_form)
         except CopilotError as exc:
-            note = f"⚠️ {exc.user_message()}"
+            note = f"Sorry: {exc.user_message()}"
         except (TypeError, ValueError):
-            note = "⚠️ the tempo must be a number of BPM"
+            note = "Sorry: the tempo must be a number of BPM"
         return (state, note, *panel(state))
 
     def feedback(number: Any, kind: str, state: Any) -> tuple[Any, ...]:
@@ -226,7 +229,7 @@ def build_demo(copilot: Copilot) -> Any:
         try:
             note = copilot.feedback(state, _check_number(number, len(state.recommendations)), kind)
         except CopilotError as exc:
-            note = f"⚠️ {exc.user_message()}"
+            note = f"Sorry: {exc.user_message()}"
         return state, note, rec_rows(state)
 
     def on_load(state: Any) -> tuple[Any, ...]:
@@ -237,14 +240,20 @@ def build_demo(copilot: Copilot) -> Any:
     with gr.Blocks(title="copilot: songwriter's co-pilot", analytics_enabled=False, fill_width=True) as demo:
         state = gr.State(None)
         play_flag = gr.State(False)
-        gr.Markdown("## 🎵 copilot: a songwriter's co-pilot\nRecommend songs, write lyrics, compose melodies, all offline.")
+        gr.Markdown(
+            "## copilot: a songwriter's co-pilot\nRecommend songs, write lyrics, compose melodies, all offline."
+        )
         with gr.Row():
             with gr.Column(scale=5):
                 chat = gr.Chatbot(label="Conversation", height=520, elem_id="chat", buttons=["copy"])
                 with gr.Row():
                     msg = gr.Textbox(
-                        placeholder="e.g. recommend songs for a rainy night drive", show_label=False, scale=6,
-                        elem_id="msg", max_length=settings.max_message_chars, autofocus=True,
+                        placeholder="e.g. recommend songs for a rainy night drive",
+                        show_label=False,
+                        scale=6,
+                        elem_id="msg",
+                        max_length=settings.max_message_chars,
+                        autofocus=True,
                     )
                     send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
                 gr.Examples(EXAMPLES, inputs=[msg], label="Try")
@@ -260,28 +269,56 @@ def build_demo(copilot: Copilot) -> Any:
                     form_tb = gr.Textbox(label="Form", scale=4)
                     apply_btn = gr.Button("Apply", scale=1, elem_id="apply")
                 note_md = gr.Markdown()
-                lyrics_df = gr.Dataframe(headers=LYRIC_COLUMNS, label="Lyrics (checked)", interactive=False, wrap=True)
+                lyrics_df = gr.Dataframe(
+                    headers=LYRIC_COLUMNS,
+                    label="Lyrics (checked)",
+                    interactive=False,
+                    wrap=True,
+                    elem_id="lyrics",
+                    column_widths=["13%", "6%", "47%", "11%", "9%", "14%"],
+                )
                 audio = gr.Audio(label="Preview", type="filepath", interactive=False, elem_id="preview")
                 roll = gr.Image(label="Piano roll", type="filepath", interactive=False, height=180)
                 with gr.Row():
-                    dl_mid = gr.DownloadButton("⬇ MIDI", visible=False, elem_id="dl-mid", size="sm")
-                    dl_xml = gr.DownloadButton("⬇ MusicXML", visible=False, elem_id="dl-xml", size="sm")
-                    dl_zip = gr.DownloadButton("⬇ Everything (.zip)", visible=False, elem_id="dl-zip", size="sm")
-                recs_df = gr.Dataframe(headers=REC_COLUMNS, label="Recommendations", interactive=False, wrap=True)
+                    dl_mid = gr.DownloadButton("Download MIDI", visible=False, elem_id="dl-mid", size="sm")
+                    dl_xml = gr.DownloadButton("Download MusicXML", visible=False, elem_id="dl-xml", size="sm")
+                    dl_zip = gr.DownloadButton("Download all (.zip)", visible=False, elem_id="dl-zip", size="sm")
+                recs_df = gr.Dataframe(
+                    headers=REC_COLUMNS,
+                    label="Recommendations",
+                    interactive=False,
+                    wrap=True,
+                    elem_id="recs",
+                    column_widths=["6%", "24%", "20%", "10%", "25%", "15%"],
+                )
                 with gr.Row():
                     rec_no = gr.Number(label="Result #", value=1, precision=0, minimum=1, min_width=80)
-                    like_btn = gr.Button("👍 Like", size="sm", elem_id="like")
-                    dislike_btn = gr.Button("👎 Dislike", size="sm", elem_id="dislike")
+                    like_btn = gr.Button("Like", size="sm", elem_id="like")
+                    dislike_btn = gr.Button("Dislike", size="sm", elem_id="dislike")
         panel_outputs = [
-            mood_md, mood_plot, key_dd, mode_dd, tempo_sl, meter_dd, form_tb, lyrics_df,
-            audio, roll, dl_mid, dl_xml, dl_zip, recs_df,
+            mood_md,
+            mood_plot,
+            key_dd,
+            mode_dd,
+            tempo_sl,
+            meter_dd,
+            form_tb,
+            lyrics_df,
+            audio,
+            roll,
+            dl_mid,
+            dl_xml,
+            dl_zip,
+            recs_df,
         ]
-        for trigger in (msg.submit, send.click):
+        for trigger, api in ((send.click, "chat"), (msg.submit, False)):
             trigger(
-                respond, [msg, chat, state], [chat, msg, state, play_flag], api_name=False, show_progress="minimal"
-            ).then(refresh, [state, play_flag], panel_outputs, api_name=False, show_progress="hidden")
+                respond, [msg, chat, state], [chat, msg, state, play_flag], api_name=api, show_progress="minimal"
+            ).then(refresh, [state, play_flag], panel_outputs, api_name=api and "panel", show_progress="hidden")
         apply_btn.click(
-            apply_params, [key_dd, mode_dd, tempo_sl, meter_dd, form_tb, state], [state, note_md, *panel_outputs],
+            apply_params,
+            [key_dd, mode_dd, tempo_sl, meter_dd, form_tb, state],
+            [state, note_md, *panel_outputs],
             api_name="apply_params",
         )
         like_btn.click(lambda n, s: feedback(n, "like", s), [rec_no, state], [state, note_md, recs_df], api_name="like")

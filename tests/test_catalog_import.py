@@ -19,7 +19,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_csv_with_bom_lists_and_extra_columns(tmp_path: Path) -> None:
-    data = "\ufeffid,title,artist,moods,genres,mood_note\ns1,Blue Night,Ann,\"sad, melancholic\",jazz,late\n"
+    data = '\ufeffid,title,artist,moods,genres,mood_note\ns1,Blue Night,Ann,"sad, melancholic",jazz,late\n'
     res = parse_catalog(write(tmp_path, "a.csv", data.encode("utf-8")))
     assert res.errors == []
     (song,) = res.songs
@@ -107,3 +107,38 @@ def test_instrumental_and_chunks() -> None:
     assert not Song(id="a", title="A", instruments=("voice",)).instrumental
     assert not Song(id="a", title="A", lyrics="la").instrumental
     assert lyric_chunks("one\ntwo\n\nthree\n") == ["one / two", "three"]
+
+
+def test_catalog_modules_import_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import copilot.catalog.cli, copilot.catalog.store, copilot.catalog.recommender, copilot.catalog.demo\n"
+        "heavy = {'torch', 'chromadb', 'sentence_transformers', 'gradio'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_doctests_of_the_pure_modules() -> None:
+    import doctest
+
+    from copilot.catalog import cf, demo, filters, ranking, records
+
+    for module in (records, filters, ranking, cf, demo):
+        assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_shipped_demo_catalogs_parse_cleanly() -> None:
+    from copilot.catalog.demo import DEMO_FILES
+
+    eliz, mtg = (parse_catalog(p) for p in DEMO_FILES)
+    assert len(eliz.songs) == 234 and not eliz.errors
+    assert all(s.lyrics and s.artist for s in eliz.songs)
+    assert len(mtg.songs) == 18486 and not mtg.errors
+    first = mtg.songs[0]
+    assert first.title == "Jamendo track 948" and first.url == "https://www.jamendo.com/track/948"
+    assert (DEMO_FILES[1].parent / "LICENSE.md").read_text().count("CC BY-NC-SA 4.0") >= 1

@@ -55,7 +55,9 @@ def state(store: SongStore) -> dict:
     songs = store.songs.get(include=["metadatas", "documents"])
     chunks = store.lyrics.get(include=["documents", "metadatas"])
     return {
-        "songs": sorted((i, m["hash"], d) for i, m, d in zip(songs["ids"], songs["metadatas"], songs["documents"], strict=True)),
+        "songs": sorted(
+            (i, m["hash"], d) for i, m, d in zip(songs["ids"], songs["metadatas"], songs["documents"], strict=True)
+        ),
         "chunks": sorted(zip(chunks["ids"], chunks["documents"], strict=True)),
     }
 
@@ -100,7 +102,9 @@ def test_writes_need_the_lock_and_remove_works(settings: Settings, embedder, tmp
     assert stats["songs"] == 5 and stats["with_lyrics"] == 1
 
 
-def test_cli_bad_rows_skip_vs_abort_never_lose_stored_songs(settings: Settings, embedder, tmp_path: Path, capsys) -> None:
+def test_cli_bad_rows_skip_vs_abort_never_lose_stored_songs(
+    settings: Settings, embedder, tmp_path: Path, capsys
+) -> None:
     good = tmp_path / "good.csv"
     good.write_text("id,title,moods\na,Alpha,happy\nb,Beta,sad\n", encoding="utf-8")
     assert cli.main(["catalog", "import", str(good)]) == 0
@@ -150,8 +154,9 @@ KILL_SCRIPT = textwrap.dedent(
 def test_import_killed_midway_then_rerun_equals_clean_import(settings: Settings, embedder, tmp_path: Path) -> None:
     catalog = small_catalog(tmp_path)
     env = {**os.environ, "COPILOT_STORE_DIR": str(settings.store_dir)}
-    child = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(catalog)], env=env, stdout=subprocess.PIPE,
-                             text=True, cwd=PROJECT_ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(catalog)], env=env, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT
+    )
     assert child.stdout is not None
     seen = []
     for line in child.stdout:
@@ -196,8 +201,12 @@ def test_second_writer_fails_fast_naming_the_holder_while_readers_work(
     store = SongStore.open(settings, embedder)
     with store.writing():
         store.add_songs(parse_catalog(small_catalog(tmp_path, 6, 1)).songs)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(settings.store_dir)], stdout=subprocess.PIPE,
-                              text=True, cwd=PROJECT_ROOT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SCRIPT, str(settings.store_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         start = time.monotonic()
@@ -220,3 +229,20 @@ def test_second_writer_fails_fast_naming_the_holder_while_readers_work(
         holder.wait(timeout=10)
     with store.writing():  # released when the holder died
         assert store.remove(["pg27129-001"]) == 1
+
+
+def test_load_demo_is_idempotent(settings: Settings, embedder, tmp_path: Path, monkeypatch) -> None:
+    from copilot.catalog import demo
+
+    small = tmp_path / "demo"
+    small.mkdir()
+    eliz = small / "songs.jsonl"
+    eliz.write_text("".join(DEMO_FILES[0].read_text(encoding="utf-8").splitlines(keepends=True)[:2]), encoding="utf-8")
+    mtg = small / "moodtheme.tsv"
+    mtg.write_text("".join(DEMO_FILES[1].read_text(encoding="utf-8").splitlines(keepends=True)[:6]), encoding="utf-8")
+    monkeypatch.setattr(demo, "DEMO_FILES", (eliz, mtg))
+    store = SongStore.open(settings, embedder)
+    with store.writing():
+        assert demo.load_demo(store)["added"] == 7
+        assert demo.load_demo(store) == {"added": 0, "updated": 0, "unchanged": 7, "rejected": 0}
+    assert store.get("track_0000948")["title"] == "Jamendo track 948"

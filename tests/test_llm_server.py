@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot.errors import LLMUnavailable, ModelError
+from copilot.errors import LLMAuthError, LLMUnavailable, ModelError
 from copilot.llm.base import ChatModel, Message
 from copilot.llm.client import OpenAIChatModel
 from copilot.llm.factory import LLMRuntime, chat_model_from_settings
@@ -96,16 +96,20 @@ def test_concurrent_requests_queue_instead_of_cutting_each_other(tiny: OpenAICha
 
 def test_server_requires_its_random_key(server: EmbeddedServer) -> None:
     wrong = OpenAIChatModel(base_url=server.base_url, api_key="wrong", model=MODEL_ALIAS, timeout_s=10)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(LLMAuthError):
         wrong.complete(STORY, max_tokens=4)
-    assert type(info.value).__name__ == "LLMAuthError"
     assert server.api_key not in repr(server)
+    assert server.api_key not in server.log_path.read_text(errors="replace")
     assert server.api_key not in " ".join(
         subprocess.check_output(["ps", "-o", "args=", "-p", str(server.pid)], text=True).split()
     )
 
 
-def test_crash_is_relaunched_and_close_kills_the_process(tmp_path: Path) -> None:
+def test_crash_is_relaunched_and_close_kills_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # llama_cpp.server would take these over its command line; the child must not see them
+    monkeypatch.setenv("PORT", "1")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("API_KEY", "from-the-environment")
     srv = EmbeddedServer(TINY, log_dir=tmp_path, threads=1, n_ctx=512)
     assert srv.pid is None  # lazy: nothing runs before first use
     srv.ensure_started()
@@ -122,6 +126,24 @@ def test_crash_is_relaunched_and_close_kills_the_process(tmp_path: Path) -> None
     assert not pid_alive(second)
     assert srv.pid is None and not srv.is_running()
     srv.close()  # idempotent
+
+
+def test_first_request_waits_for_a_background_start(tmp_path: Path) -> None:
+    srv = EmbeddedServer(TINY, log_dir=tmp_path, threads=1, n_ctx=512)
+    try:
+        srv.start_in_background()
+        deadline = time.monotonic() + 10
+        while srv.pid is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert srv.status() == "starting"
+        # no retries: a request sent before the server is ready would fail
+        client = OpenAIChatModel(
+            base_url=srv.base_url, api_key=srv.api_key, model=MODEL_ALIAS, timeout_s=60, max_retries=0
+        )
+        assert srv.status() == "ready"
+        assert client.complete(STORY, max_tokens=2, temperature=0)
+    finally:
+        srv.close()
 
 
 def test_close_interrupts_a_background_start(tmp_path: Path) -> None:

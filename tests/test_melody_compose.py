@@ -111,8 +111,8 @@ def test_explicit_progression_and_family() -> None:
 
 def test_lyrics_one_note_per_syllable_and_stresses_on_strong_beats() -> None:
     lines = lyric_lines()
-    for meter in ("4/4", "3/4", "6/8"):
-        m = compose(MusicParams(tonic="F", mode="major", meter=meter), lyrics=lines, seed=4)
+    for meter, feel in (("4/4", "straight"), ("4/4", "syncopated"), ("3/4", "lilting"), ("6/8", "driving")):
+        m = compose(MusicParams(tonic="F", mode="major", meter=meter, rhythmic_feel=feel), lyrics=lines, seed=4)
         syllables = [s for line in lines for s in line.syllables]
         sung = [n for n in m.notes if n.lyric is not None]
         assert len(sung) == len(m.notes) == len(syllables)
@@ -198,3 +198,21 @@ def test_core_import_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_a_repeated_chorus_is_sung_the_same_way_and_changes_together() -> None:
+    chorus = [LyricLine(syllabify(t), "chorus", t) for t in CHORUS.splitlines()[:2]]
+    verse1 = [LyricLine(syllabify(t), "verse 1", t) for t in VERSE.splitlines()[:2]]
+    verse2 = [LyricLine(syllabify(t), "verse 2", t) for t in VERSE.splitlines()[2:]]
+    m = compose(MusicParams(tonic="D"), lyrics=[*verse1, *chorus, *verse2, *chorus], seed=3)
+    assert [s.label for s in m.sections if s.kind != "intro"] == ["verse 1", "chorus 1", "verse 2", "chorus 2"]
+    first = [(n.pitch, n.duration, n.lyric) for n in m.notes if n.section == "chorus 1"]
+    second = [(n.pitch, n.duration, n.lyric) for n in m.notes if n.section == "chorus 2"]
+    assert first == second and first
+    m2 = recompose_section(m, "chorus", None, seed=8)
+    new_first = [(n.pitch, n.duration, n.lyric) for n in m2.notes if n.section == "chorus 1"]
+    assert new_first != first
+    assert new_first == [(n.pitch, n.duration, n.lyric) for n in m2.notes if n.section == "chorus 2"]
+    assert [n for n in m.notes if n.section.startswith("verse")] == [
+        n for n in m2.notes if n.section.startswith("verse")
+    ]

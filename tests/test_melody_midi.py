@@ -108,3 +108,20 @@ def test_modal_key_signature_names() -> None:
     assert key_signature_name(Key("E", "phrygian")) == "Am"
     assert key_signature_name(Key("F", "lydian")) == "C"
     assert key_signature_name(Key("Eb", "minor")) == "Ebm"
+
+
+def test_swing_delays_offbeat_eighths() -> None:
+    melody = compose(MusicParams(rhythmic_feel="swing", bars=8, note_density=2.0), seed=3)
+    offbeats = [n for n in melody.notes if abs(n.start % 1 - 0.5) < 1e-9]
+    assert offbeats
+    mid = mido.MidiFile(file=io.BytesIO(midi_bytes(melody)))
+    tick, onsets = 0, []
+    for msg in mid.tracks[1]:
+        tick += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            onsets.append(tick)
+    assert len(onsets) == len(melody.notes)
+    for note, onset in zip(melody.notes, onsets, strict=True):
+        frac = note.start % 1
+        expected = (note.start - frac + (2 / 3 if abs(frac - 0.5) < 1e-9 else frac)) * TICKS_PER_BEAT
+        assert abs(onset - expected) <= 1

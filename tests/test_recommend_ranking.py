@@ -24,21 +24,43 @@ def unit(*xs: float) -> np.ndarray:
 def make_index(extra_artist: str = "") -> CatalogIndex:
     """Five songs. Axis 0 = sad, 1 = happy, 2 = calm, 3 = christmas (vectors and prototypes)."""
     ids = ["sad1", "sad2", "happy1", "calmxmas", "lyric"]
-    vecs = np.stack([unit(1, 0, 0.1, 0), unit(0.9, 0, 0.3, 0), unit(0, 1, 0, 0), unit(0, 0.2, 0.6, 0.8), unit(1, 1, 1, 1)])
+    vecs = np.stack(
+        [unit(1, 0, 0.1, 0), unit(0.9, 0, 0.3, 0), unit(0, 1, 0, 0), unit(0, 0.2, 0.6, 0.8), unit(1, 1, 1, 1)]
+    )
     metas = [
         {"moods": "sad", "artist": "A", "genres": "folk", "instrumental": True, "valence": -0.7, "arousal": -0.3},
-        {"moods": "sad,calm", "artist": extra_artist or "A", "genres": "jazz", "instrumental": False,
-         "valence": -0.5, "arousal": -0.5},
+        {
+            "moods": "sad,calm",
+            "artist": extra_artist or "A",
+            "genres": "jazz",
+            "instrumental": False,
+            "valence": -0.5,
+            "arousal": -0.5,
+        },
         {"moods": "happy", "artist": "B", "genres": "pop", "instrumental": True, "valence": 0.8, "arousal": 0.5},
-        {"moods": "calm,christmas", "artist": "C", "genres": "folk", "instrumental": True, "valence": 0.3,
-         "arousal": -0.6},
+        {
+            "moods": "calm,christmas",
+            "artist": "C",
+            "genres": "folk",
+            "instrumental": True,
+            "valence": 0.3,
+            "arousal": -0.6,
+        },
         {"moods": "", "artist": "D", "instrumental": False},
     ]
     chunks = np.stack([unit(0.2, 0.1, 0.1, 0.1), unit(1, 0.05, 0, 0)])
     protos = np.eye(DIM, dtype=np.float32)
-    return build_index(ids, vecs, metas, chunk_vecs=chunks, chunk_song_ids=["lyric", "lyric"],
-                       chunk_text=["a la la", "tears fall like rain"], proto_vecs=protos,
-                       proto_tag_names=list(TAGS), tag_names=TAGS)
+    return build_index(
+        ids,
+        vecs,
+        metas,
+        chunk_vecs=chunks,
+        chunk_song_ids=["lyric", "lyric"],
+        chunk_text=["a la la", "tears fall like rain"],
+        proto_vecs=protos,
+        proto_tag_names=list(TAGS),
+        tag_names=TAGS,
+    )
 
 
 def ids_of(results: list, index: CatalogIndex) -> list[str]:

@@ -44,11 +44,38 @@ def _accuracy(rows: list[dict[str, Any]], embed: Any) -> tuple[float, float, lis
     return ok / len(rows), args_ok / max(1, args_total), misses
 
 
-@pytest.mark.parametrize(("name", "floor"), [("dev", 0.95), ("holdout", 0.88)])
+class _Batched:
+    """The real embedder, but every message the router will ask about is embedded in one batch
+    up front (one call per message costs 0.1-1 s on the shared 2-core machine; a batch costs ms)."""
+
+    memo: dict[str, np.ndarray] = {}  # shared by every instance: the example sentences are embedded once
+
+    def __init__(self, embedder: Any, rows: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
+        self.embedder = embedder
+        asked: list[str] = []
+
+        def record(texts: Sequence[str]) -> np.ndarray:
+            asked.extend(texts)
+            return np.ones((len(texts), embedder.dim), dtype=np.float32) / np.sqrt(embedder.dim)
+
+        for row in rows:
+            route(row["text"], _ctx(row), embed=record)
+        unique = sorted(set(asked) - set(self.memo))
+        if unique:
+            self.memo.update(zip(unique, embedder.embed(unique), strict=True))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self.memo]
+        if missing:
+            self.memo.update(zip(missing, self.embedder.embed(missing), strict=True))
+        return np.stack([self.memo[t] for t in texts])
+
+
+@pytest.mark.parametrize(("name", "floor"), [("dev", 0.95), ("holdout", 0.9), ("holdout2", 0.9)])
 def test_accuracy_floor(embedder: Any, name: str, floor: float) -> None:
     rows = _rows(name)
     assert len(rows) >= (150 if name == "dev" else 60)
-    intent_acc, arg_acc, misses = _accuracy(rows, embedder.embed)
+    intent_acc, arg_acc, misses = _accuracy(rows, _Batched(embedder, rows).embed)
     assert intent_acc >= floor, misses
     assert arg_acc >= floor, misses
 
@@ -57,7 +84,7 @@ def test_embedding_decides_what_rules_cannot(embedder: Any) -> None:
     # no rule fires on these: only the similarity to the example sentences can route them
     for text, want in (("lonely neon streets after midnight", "recommend"), ("what's the capital of peru", "chitchat"),
                        ("i'm lost here", "help")):  # fmt: skip
-        assert route(text, RouterContext(), embed=embedder.embed).name == want, text
+        assert route(text, RouterContext(), embed=_Batched(embedder).embed).name == want, text
 
 
 def test_example_embeddings_are_cached_per_embedder(embedder: Any) -> None:
@@ -66,8 +93,9 @@ def test_example_embeddings_are_cached_per_embedder(embedder: Any) -> None:
     class Counting:
         def embed(self, texts: Sequence[str]) -> np.ndarray:
             calls.append(len(texts))
-            return embedder.embed(texts)
+            return batched.embed(texts)
 
+    batched = _Batched(embedder)
     counting = Counting()
     for text in ("lonely neon streets after midnight", "dreamy stuff for stargazing", "a grey day at sea"):
         assert route(text, RouterContext(), embed=counting.embed).name == "recommend"

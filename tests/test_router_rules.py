@@ -14,7 +14,9 @@ from copilot.router import INTENTS, Intent, RouterContext, route
 
 EMPTY = RouterContext()
 RECS = RouterContext(has_recommendations=True, n_recommendations=5, last_intent="recommend")
-LYRICS = RouterContext(has_lyrics=True, section_names=("verse 1", "chorus", "verse 2", "bridge"), last_intent="write_lyrics")
+LYRICS = RouterContext(
+    has_lyrics=True, section_names=("verse 1", "chorus", "verse 2", "bridge"), last_intent="write_lyrics"
+)
 SONG = RouterContext(has_recommendations=True, n_recommendations=5, has_lyrics=True,
                      section_names=("verse 1", "chorus"), has_melody=True, last_intent="compose_melody")  # fmt: skip
 

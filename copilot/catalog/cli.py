@@ -150,13 +150,12 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"prompt": prompt, "results": [_result_line(r) for r in results]}, ensure_ascii=False))
             sys.stdout.flush()
         return 0
-    if not args.prompt:
-        raise InputError("give a prompt, or --jsonl to read prompts from stdin", setting="PROMPT")
-    prompt = " ".join(args.prompt)
     if args.like:
         results = rec.more_like(args.like, args.k, args.user)
+    elif args.prompt:
+        results = rec.recommend(" ".join(args.prompt), args.k, args.user)
     else:
-        results = rec.recommend(prompt, args.k, args.user)
+        raise InputError("give a prompt, --like SONG_ID, or --jsonl to read prompts from stdin", setting="PROMPT")
     if args.json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return 0
@@ -187,8 +186,9 @@ def register(sub: Any) -> None:
     p = csub.add_parser("import", help="import songs from a CSV, TSV or JSONL file")
     p.add_argument("path")
     p.add_argument("--format", choices=("auto", "csv", "tsv", "jsonl"), default="auto")
-    p.add_argument("--on-error", choices=("skip", "abort"), default="skip",
-                   help="skip bad rows (default) or refuse the whole file")
+    p.add_argument(
+        "--on-error", choices=("skip", "abort"), default="skip", help="skip bad rows (default) or refuse the whole file"
+    )
     p.set_defaults(func=cmd_import)
     csub.add_parser("stats", help="counts of songs, lyrics, tags").set_defaults(func=cmd_stats)
     p = csub.add_parser("remove", help="remove songs by id")

@@ -16,14 +16,44 @@ import re
 from dataclasses import dataclass
 
 GENRE_WORDS: dict[str, str] = {
-    "jazz": "jazz", "blues": "blues", "rock": "rock", "pop": "pop", "folk": "folk", "metal": "metal",
-    "classical": "classical", "electronic": "electronic", "electronica": "electronic", "techno": "techno",
-    "house": "house", "ambient": "ambient", "reggae": "reggae", "hip hop": "hiphop", "hiphop": "hiphop",
-    "rap": "rap", "funk": "funk", "soul": "soul", "punk": "punkrock", "country": "country",
-    "orchestral": "orchestral", "soundtrack": "soundtrack", "lounge": "lounge", "chillout": "chillout",
-    "trance": "trance", "dance": "dance", "latin": "latin", "world": "world", "indie": "indie",
-    "experimental": "experimental", "disco": "disco", "rnb": "rnb", "r&b": "rnb", "new age": "newage",
-    "dubstep": "dubstep", "drum and bass": "drumnbass", "alternative": "alternative", "christmas": "christmas",
+    "jazz": "jazz",
+    "blues": "blues",
+    "rock": "rock",
+    "pop": "pop",
+    "folk": "folk",
+    "metal": "metal",
+    "classical": "classical",
+    "electronic": "electronic",
+    "electronica": "electronic",
+    "techno": "techno",
+    "house": "house",
+    "ambient": "ambient",
+    "reggae": "reggae",
+    "hip hop": "hiphop",
+    "hiphop": "hiphop",
+    "rap": "rap",
+    "funk": "funk",
+    "soul": "soul",
+    "punk": "punkrock",
+    "country": "country",
+    "orchestral": "orchestral",
+    "soundtrack": "soundtrack",
+    "lounge": "lounge",
+    "chillout": "chillout",
+    "trance": "trance",
+    "dance": "dance",
+    "latin": "latin",
+    "world": "world",
+    "indie": "indie",
+    "experimental": "experimental",
+    "disco": "disco",
+    "rnb": "rnb",
+    "r&b": "rnb",
+    "new age": "newage",
+    "dubstep": "dubstep",
+    "drum and bass": "drumnbass",
+    "alternative": "alternative",
+    "christmas": "christmas",
 }
 """Words people use for a genre -> the catalog's genre tag."""
 
@@ -88,8 +118,13 @@ def parse_filters(prompt: str) -> Filters:
         if re.search(rf"\b{_NOT} (?:more )?{w}\b", text):
             if tag not in exclude:
                 exclude.append(tag)
-        elif (re.search(rf"\b{_ONLY} {w}\b", text) or re.search(rf"\b{w} {_NOUNS}\b", text)) and tag != "christmas":
-            if tag not in require:
-                require.append(tag)
-    same_artist = bool(re.search(r"\b(?:same artist|same band|more (?:by|from) (?:them|this artist|that artist))\b", text))
+        elif (
+            (re.search(rf"\b{_ONLY} {w}\b", text) or re.search(rf"\b{w} {_NOUNS}\b", text))
+            and tag != "christmas"
+            and tag not in require
+        ):
+            require.append(tag)
+    same_artist = bool(
+        re.search(r"\b(?:same artist|same band|more (?:by|from) (?:them|this artist|that artist))\b", text)
+    )
     return Filters(instrumental, tuple(require), tuple(exclude), same_artist)

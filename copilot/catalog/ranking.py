@@ -226,7 +226,9 @@ def explain(row: int, parts: dict[str, np.ndarray], index: CatalogIndex, query: 
     return why
 
 
-def rank(query: Query, index: CatalogIndex, k: int = 10, w: Weights | None = None, diverse: bool = True) -> list[Scored]:
+def rank(
+    query: Query, index: CatalogIndex, k: int = 10, w: Weights | None = None, diverse: bool = True
+) -> list[Scored]:
     """Top ``k`` songs for ``query``, best first, each with its reasons."""
     w = w or Weights()
     if index.size == 0 or k <= 0:

@@ -61,8 +61,14 @@ class Recommendation:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "id": self.id, "title": self.title, "artist": self.artist, "score": round(self.score, 4),
-            "why": self.why, "moods": list(self.moods), "genres": list(self.genres), "url": self.url,
+            "id": self.id,
+            "title": self.title,
+            "artist": self.artist,
+            "score": round(self.score, 4),
+            "why": self.why,
+            "moods": list(self.moods),
+            "genres": list(self.genres),
+            "url": self.url,
             "emotion": self.emotion,
         }
 
@@ -128,7 +134,9 @@ class Recommender:
             query = replace(query, cf=cf.align(cf.item_scores(model, song_id), index.ids, index.row_of))
         return self._run(query, index, k, user, diverse)
 
-    def like_text(self, text: str, k: int = 10, user: str | None = None, *, diverse: bool = True) -> list[Recommendation]:
+    def like_text(
+        self, text: str, k: int = 10, user: str | None = None, *, diverse: bool = True
+    ) -> list[Recommendation]:
         """Songs whose lyrics (and mood) resemble ``text``, e.g. a lyric being written."""
         text = (text or "").strip()
         if not text:

@@ -96,6 +96,22 @@ def _embedding_function_class() -> type:
 _EF_CLASS: type | None = None
 
 
+_PROTOS: dict[int, tuple[Embedder, list[str], np.ndarray]] = {}
+_PROTOS_LOCK = threading.Lock()
+
+
+def embedded_prototypes(embedder: Embedder) -> tuple[list[str], np.ndarray]:
+    """The tag prototype phrases and their vectors, cached per embedder object for the process."""
+    with _PROTOS_LOCK:
+        hit = _PROTOS.get(id(embedder))
+        if hit is not None and hit[0] is embedder:
+            return hit[1], hit[2]
+        tags, texts = prototype_texts()
+        vecs = embedder.embed(texts)
+        _PROTOS[id(embedder)] = (embedder, tags, vecs)
+        return tags, vecs
+
+
 def make_client(settings: Settings) -> Any:
     """A Chroma client: HttpClient when ``settings.chroma_url`` is set, else PersistentClient."""
     import chromadb
@@ -200,7 +216,9 @@ class SongStore:
                 out[sid] = str((meta or {}).get("hash", ""))
         return out
 
-    def add_songs(self, songs: Sequence[Song], analyzer: Any = None, progress: Progress | None = None) -> dict[str, int]:
+    def add_songs(
+        self, songs: Sequence[Song], analyzer: Any = None, progress: Progress | None = None
+    ) -> dict[str, int]:
         """Store ``songs`` (validated, unique ids), embedding only new or changed ones.
 
         ``analyzer``: optional emotion analyzer for lyrics. Returns counts
@@ -292,8 +310,11 @@ class SongStore:
         return len(present)
 
     def _bump(self) -> None:
-        self.meta.upsert(ids=["generation"], embeddings=[np.zeros(self.embedder.dim, np.float32)],
-                         metadatas=[{"value": f"{time.time_ns()}"}])
+        self.meta.upsert(
+            ids=["generation"],
+            embeddings=[np.zeros(self.embedder.dim, np.float32)],
+            metadatas=[{"value": f"{time.time_ns()}"}],
+        )
 
     # Reading --------------------------------------------------------------------------
     def generation(self) -> str:
@@ -333,10 +354,9 @@ class SongStore:
         return out
 
     def prototypes(self) -> tuple[list[str], np.ndarray]:
-        """Tag prototype phrases embedded once per store object: (tag per row, vectors)."""
+        """Tag prototype phrases, embedded once per embedder per process: (tag per row, vectors)."""
         if self._protos is None:
-            tags, texts = prototype_texts()
-            self._protos = (tags, self.embedder.embed(texts))
+            self._protos = embedded_prototypes(self.embedder)
         return self._protos
 
     def snapshot(self) -> CatalogIndex:
@@ -372,6 +392,8 @@ class SongStore:
             "with_emotion": int(index.has_emotion.sum()),
             "instrumental": int(index.instrumental.sum()),
             "artists": len({a for a in index.artists if a}),
-            "mood_tags": {t: int(c) for t, c in zip(index.tag_names, index.tag_matrix.sum(0).tolist(), strict=True) if c},
+            "mood_tags": {
+                t: int(c) for t, c in zip(index.tag_names, index.tag_matrix.sum(0).tolist(), strict=True) if c
+            },
             "backend": "server" if self.store_dir is None else f"embedded ({self.store_dir})",
         }

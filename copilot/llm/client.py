@@ -180,7 +180,7 @@ class OpenAIChatModel:
         produced = 0
         finished = False
         try:
-            for chunk in self._guard(stream, deadline):
+            for chunk in self._guard(stream):
                 if not getattr(chunk, "choices", None):
                     continue  # e.g. a usage-only chunk
                 choice = chunk.choices[0]
@@ -232,7 +232,7 @@ class OpenAIChatModel:
             attempt += 1
             time.sleep(wait)
 
-    def _guard(self, stream: Any, deadline: float) -> Iterator[Any]:
+    def _guard(self, stream: Any) -> Iterator[Any]:
         """Iterate the SDK stream, turning transport and decoding failures into LLMErrors."""
         iterator = iter(stream)
         while True:

@@ -102,6 +102,8 @@ class EmbeddedServer:
         self._lock = threading.RLock()
         self._background: threading.Thread | None = None
         self._closing = False
+        self._ready = False  # True only after /v1/models answered for the current process
+        self._bg_lock = threading.Lock()
         self.last_error: str | None = None
         """One-line message of the last failed start (cleared by a successful one)."""
         _LIVE.add(self)
@@ -141,10 +143,10 @@ class EmbeddedServer:
         Raises :class:`ModelError` when the model file is missing or the server exits
         while loading, :class:`LLMUnavailable` when it does not answer in time.
         """
-        if self.is_running() and self.port is not None:
+        if self._ready and self.is_running():
             return
-        with self._lock:
-            if self.is_running() and self.port is not None:
+        with self._lock:  # a start in progress in another thread holds it: wait for that
+            if self._ready and self.is_running():
                 return
             self._stop_locked()  # a dead process: clean up before relaunching
             try:
@@ -164,7 +166,7 @@ class EmbeddedServer:
 
     def start_in_background(self) -> threading.Thread:
         """Begin :meth:`ensure_started` in a daemon thread (errors surface on first use)."""
-        with self._lock:
+        with self._bg_lock:
             if self._background is None or not self._background.is_alive():
                 self._background = threading.Thread(target=self._start_quietly, name="llm-server-start", daemon=True)
                 self._background.start()
@@ -178,7 +180,7 @@ class EmbeddedServer:
 
     def status(self) -> str:
         """``"ready"``, ``"starting"``, ``"stopped"`` or ``"failed: <one line>"`` (for a UI)."""
-        if self.is_running() and self.startup_s is not None and self.port is not None:
+        if self._ready and self.is_running():
             return "ready"
         if self.is_running() or (self._background is not None and self._background.is_alive()):
             return "starting"
@@ -284,8 +286,9 @@ class EmbeddedServer:
                     f"the embedded LLM server exited while loading {self.model_path.name}: {tail or 'no output'}",
                     setting="COPILOT_LOCAL_MODEL",
                 )
-            if self._ready(port):
+            if self._answers(port):
                 self.startup_s = time.monotonic() - started
+                self._ready = True
                 log.info("embedded LLM server ready in %.1f s", self.startup_s)
                 return
             if time.monotonic() > deadline:
@@ -298,7 +301,7 @@ class EmbeddedServer:
                 )
             time.sleep(0.1)
 
-    def _ready(self, port: int) -> bool:
+    def _answers(self, port: int) -> bool:
         request = urllib.request.Request(
             f"http://{self.host}:{port}/v1/models", headers={"Authorization": f"Bearer {self.__key}"}
         )
@@ -309,6 +312,7 @@ class EmbeddedServer:
             return False
 
     def _stop_locked(self, timeout_s: float = 5.0) -> None:
+        self._ready = False
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             proc.terminate()

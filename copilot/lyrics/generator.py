@@ -96,20 +96,26 @@ class LyricWriter:
         self._theme_sim: dict[str, float] = {}
         self._guard_sources = (system_prompt(), *(m["content"] for m in few_shot()))
 
+    @property
+    def llm_calls(self) -> int:
+        """How many LLM requests this writer has made."""
+        return self._calls
+
     # --- the LLM edge ---------------------------------------------------------------
-    def _ask(self, theme: str, syllables: int, count: int, endings: Sequence[str], context: Sequence[str]) -> list[str]:
+    def _ask(self, theme: str, syllables: int, count: int, word: str, context: Sequence[str]) -> list[str]:
+        """One request: ``count`` candidate lines of about ``syllables`` syllables toward ``word``."""
         msgs = lines_messages(
             theme=theme,
             tone=self.tone,
             syllables=syllables,
             count=count,
-            endings=endings,
+            word=word,
             context=context,
             references=self.references,
         )
         seed = None if self.config.seed is None else self.config.seed + self._calls
         self._calls += 1
-        reply = self.llm.complete(msgs, max_tokens=20 * count + 20, temperature=self.config.temperature, seed=seed)
+        reply = self.llm.complete(msgs, max_tokens=16 * count + 12, temperature=self.config.temperature, seed=seed)
         out = []
         for line in parse_lines(reply):
             if plan.copied_run(line, self.references, self.config.copy_run):
@@ -170,8 +176,18 @@ class LyricWriter:
         return beams[0][1]
 
     def _failing(self, section: Section, locked: dict[int, str]) -> list[int]:
+        """Unlocked lines to rewrite: off their syllable target, or the later (or unlocked)
+        line of a pair that does not rhyme (its earlier partner stays as the anchor)."""
         chk = check_section(section)
-        return [i for i, c in enumerate(chk.lines) if i not in locked and (not c.syllables_ok or c.rhyme_ok is False)]
+        out = []
+        for i, c in enumerate(chk.lines):
+            if i in locked:
+                continue
+            partner = c.rhymes_with
+            bad_rhyme = c.rhyme_ok is False and partner is not None and (partner < i or partner in locked)
+            if not c.syllables_ok or bad_rhyme:
+                out.append(i)
+        return out
 
     # --- one section -----------------------------------------------------------------
     def write_section(
@@ -193,34 +209,42 @@ class LyricWriter:
         groups = rhyme_groups(section.scheme)
         fixed = {i: prosody.last_word(t) for i, t in locked.items()}
         endings = plan.plan_endings(groups, theme, embed=self.embed, rng=self._rng, used=used, fixed=fixed)
-        hint = [w for ws in endings.values() for w in ws[:2]] or plan.rank_by_theme(
-            list(plan.SINGABLE_END_WORDS), theme, self.embed
-        )[:4]
-        yield Event("plan", section.name, {"endings": endings})
-        open_slots = section.n_lines - len(locked)
-        target = round(sum(section.targets) / section.n_lines)
-        ctx0 = [*context, *(locked[i] for i in sorted(locked))][-4:]
-        pool = self._ask(theme, target, min(8, max(4, open_slots + 2)), hint, ctx0)
+        words: dict[int, str] = {}
+        for letter, idx in groups.items():
+            for pos, i in enumerate(idx):
+                words[i] = endings[letter][min(pos, len(endings[letter]) - 1)]
+        free = [i for i in range(section.n_lines) if i not in words]
+        taken = used | {w for ws in endings.values() for w in ws}
+        for i, w in zip(free, plan.theme_words(theme, self.embed, self._rng, taken, len(free)), strict=False):
+            words[i] = w
+        yield Event("plan", section.name, {"endings": endings, "words": {i + 1: w for i, w in sorted(words.items())}})
+        ctx = [*context, *(locked[i] for i in sorted(locked))][-3:]
+        pool: list[str] = []
+        for i in range(section.n_lines):
+            if i not in locked:
+                pool += [
+                    c for c in self._ask(theme, section.targets[i], 2, words.get(i, "heart"), ctx) if c not in pool
+                ]
         yield Event("candidates", section.name, {"round": 0, "count": len(pool)})
         self._theme_scores(theme, pool)
         current = section.with_lines(self._assign(section, pool, locked))
+        tried = {i: {w} for i, w in words.items()}
         for rnd in range(1, cfg.repair_rounds + 1):
             failing = self._failing(current, locked)
             if not failing or self.clock() - start > cfg.section_budget_s:
                 break
-            words: list[str] = []
+            asked = 0
             for i in failing:
-                partner = self._partner(current, i)
-                if partner:
-                    words += plan.partners(prosody.last_word(partner), theme, self.embed, used, k=3)
-            words = list(dict.fromkeys(words))[:6] or hint
-            tgt = round(sum(section.targets[i] for i in failing) / len(failing))
-            more = self._ask(
-                theme, tgt, min(8, max(3, 2 * len(failing))), words, [*context, *[t for t in current.lines if t]][-4:]
-            )
-            pool += [m for m in more if m not in pool]
-            yield Event("candidates", section.name, {"round": rnd, "count": len(more), "failing": failing})
-            self._theme_scores(theme, more)
+                if self.clock() - start > cfg.section_budget_s:
+                    break
+                word = self._repair_word(current, i, theme, tried.setdefault(i, set()) | used) or words.get(i, "heart")
+                tried[i].add(word)
+                near = [t for t in current.lines[max(0, i - 2) : i] if t]
+                more = self._ask(theme, section.targets[i], 3, word, [*context, *near][-3:])
+                pool += [m for m in more if m not in pool]
+                self._theme_scores(theme, more)
+                asked += len(more)
+            yield Event("candidates", section.name, {"round": rnd, "count": asked, "failing": [i + 1 for i in failing]})
             current = section.with_lines(self._assign(section, pool, locked))
         notes: list[str] = []
         if cfg.last_resort:
@@ -236,6 +260,15 @@ class LyricWriter:
                 "seconds": round(self.clock() - start, 2),
             },
         )
+
+    def _repair_word(self, section: Section, i: int, theme: str, exclude: set[str]) -> str | None:
+        """A word to ask for at slot ``i``: an untried rhyme of its partner's end word."""
+        partner = self._partner(section, i)
+        if not partner:
+            return None
+        end = prosody.last_word(partner)
+        got = plan.partners(end, theme, self.embed, exclude | {end}, k=1)
+        return got[0] if got else None
 
     def _partner(self, section: Section, i: int) -> str | None:
         for idx in rhyme_groups(section.scheme).values():

@@ -21,161 +21,19 @@ from copilot import prosody
 from copilot.lyrics.checks import SYLLABLE_TOLERANCE
 
 SINGABLE_END_WORDS: tuple[str, ...] = tuple(
-    [
-        "night",
-        "light",
-        "fire",
-        "heart",
-        "love",
-        "home",
-        "alone",
-        "rain",
-        "again",
-        "sky",
-        "high",
-        "time",
-        "mine",
-        "day",
-        "way",
-        "away",
-        "stay",
-        "sun",
-        "run",
-        "gone",
-        "song",
-        "long",
-        "strong",
-        "free",
-        "sea",
-        "me",
-        "dream",
-        "seem",
-        "sea",
-        "shore",
-        "more",
-        "door",
-        "floor",
-        "soul",
-        "gold",
-        "road",
-        "slow",
-        "go",
-        "know",
-        "tears",
-        "years",
-        "eyes",
-        "skies",
-        "cry",
-        "goodbye",
-        "blue",
-        "true",
-        "you",
-        "through",
-        "fall",
-        "all",
-        "call",
-        "wall",
-        "start",
-        "apart",
-        "dark",
-        "spark",
-        "stars",
-        "far",
-        "car",
-        "are",
-        "ground",
-        "sound",
-        "down",
-        "town",
-        "found",
-        "around",
-        "hand",
-        "stand",
-        "land",
-        "grace",
-        "place",
-        "face",
-        "space",
-        "fear",
-        "here",
-        "near",
-        "clear",
-        "hold",
-        "cold",
-        "old",
-        "told",
-        "world",
-        "girl",
-        "wind",
-        "mind",
-        "kind",
-        "find",
-        "bright",
-        "tonight",
-        "sight",
-        "fight",
-        "sleep",
-        "deep",
-        "keep",
-        "weep",
-        "breath",
-        "death",
-        "rest",
-        "chest",
-        "best",
-        "west",
-        "flame",
-        "name",
-        "same",
-        "came",
-        "pain",
-        "chain",
-        "lane",
-        "plain",
-        "snow",
-        "glow",
-        "show",
-        "below",
-        "tide",
-        "side",
-        "ride",
-        "inside",
-        "wave",
-        "brave",
-        "save",
-        "grave",
-        "life",
-        "knife",
-        "light",
-        "wild",
-        "child",
-        "smile",
-        "while",
-        "mile",
-        "hope",
-        "rope",
-        "dance",
-        "chance",
-        "fly",
-        "why",
-        "lie",
-        "wire",
-        "higher",
-        "desire",
-        "sorrow",
-        "tomorrow",
-        "ocean",
-        "motion",
-        "morning",
-        "warning",
-        "river",
-        "forever",
-        "together",
-        "weather",
-        "fever",
-        "shadow",
-        "meadow",
-    ]
+    dict.fromkeys(
+        """
+night light fire heart love home alone rain again sky high time mine day way away stay sun run gone
+song long strong free sea me dream seem sea shore more door floor soul gold road slow go know tears
+years eyes skies cry goodbye blue true you through fall all call wall start apart dark spark stars
+far car are ground sound down town found around hand stand land grace place face space fear here
+near clear hold cold old told world girl wind mind kind find bright tonight sight fight sleep deep
+keep weep breath death rest chest best west flame name same came pain chain lane plain snow glow
+show below tide side ride inside wave brave save grave life knife light wild child smile while mile
+hope rope dance chance fly why lie wire higher desire sorrow tomorrow ocean motion morning warning
+river forever together weather fever shadow meadow
+""".split()  # noqa: SIM905
+    )
 )
 """Common song end words with rich, common rhyme families (the planning vocabulary)."""
 
@@ -234,9 +92,22 @@ def rank_by_theme(words: Sequence[str], theme: str, embed: prosody.Embed | None)
     return [words[int(i)] for i in order]
 
 
+def theme_words(theme: str, embed: prosody.Embed | None, rng: random.Random, exclude: set[str], k: int) -> list[str]:
+    """``k`` singable end words for lines that need not rhyme: the closest to the theme
+    with an embedder, else drawn at random with ``rng``."""
+    pool = [w for w in SINGABLE_END_WORDS if w not in exclude]
+    ranked = rank_by_theme(pool, theme, embed) if embed is not None else rng.sample(pool, len(pool))
+    return ranked[:k]
+
+
 def partners(anchor: str, theme: str, embed: prosody.Embed | None, exclude: set[str], k: int = 4) -> list[str]:
-    """Up to ``k`` common, singable rhymes of ``anchor`` (perfect first), fitting the theme."""
-    got = prosody.rhymes_for(anchor, theme, embed, limit=40)
+    """Up to ``k`` common, singable rhymes of ``anchor`` (perfect first, at most two
+    syllables, among the 5,000 commonest words), fitting the theme."""
+    got = [
+        (w, kind)
+        for w, kind in prosody.rhymes_for(anchor, theme, embed, limit=80)
+        if prosody.word_syllables(w) <= 2 and prosody.word_rank(w) < 5000
+    ]
     strong = [w for w, kind in got if kind != "slant"]
     weak = [w for w, kind in got if kind == "slant"]
     out = []

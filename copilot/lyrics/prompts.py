@@ -77,7 +77,7 @@ def quote_reference(texts: Sequence[str], limit: int = MAX_REFERENCE_CHARS) -> s
     body = " / ".join(c for c in cleaned if c)[:limit]
     if not body:
         return ""
-    return f"\nReference lyrics for mood and style only (do not copy them): «{body}»\n"
+    return f"\nReference lyrics for mood and style only (do not copy them): «{body}»"
 
 
 @lru_cache(maxsize=1)
@@ -108,30 +108,28 @@ def lines_messages(
     tone: LyricTone,
     syllables: int,
     count: int,
-    endings: Sequence[str] = (),
+    word: str,
     context: Sequence[str] = (),
     references: Sequence[str] = (),
 ) -> list[Message]:
-    """Messages asking for ``count`` numbered candidate lines of about ``syllables`` syllables.
+    """Messages asking for ``count`` numbered candidate lines of about ``syllables``
+    syllables, each finishing with ``word`` (small models follow this one-word form with
+    the examples far better than a list of endings; the loop checks what they did).
 
-    ``endings``: suggested end words; ``context``: lines already written (kept as lines
-    of the song, quoted); ``references``: retrieved lyrics (quoted as data)."""
-    end_text = f"End the lines with words like: {', '.join(endings)}." if endings else ""
+    ``context``: earlier lines of the song (quoted); ``references``: retrieved lyrics
+    (quoted as data, for mood and style only)."""
     ctx = ""
     if context:
-        ctx = "The song so far: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»\n"
+        ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»"
     user = render(
         "lyrics_lines.md",
         theme=sanitize_theme(theme),
-        mood_words=", ".join(tone.mood_words) or "heartfelt",
-        tone=tone.tone or "Keep it simple and honest.",
-        imagery=tone.imagery or "everyday, concrete things",
+        mood_words=", ".join(tone.mood_words[:4]) or "heartfelt",
         syllables=syllables,
-        words=words_hint(syllables),
-        endings=end_text,
         context=ctx,
         reference=quote_reference(references),
         count=count,
+        word=_DELIMS.sub("", word.strip())[:30] or "heart",
     )
     return [{"role": "system", "content": system_prompt()}, *few_shot(), {"role": "user", "content": user}]
 

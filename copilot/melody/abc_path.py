@@ -72,12 +72,12 @@ def extract_body(reply: str) -> str:
 
 def parse_abc(body: str, key: Key, meter: str, tempo: int) -> list[tuple[float, float, int]]:
     """(start beat, length in beats, MIDI pitch) of every note of an ABC body (ties merged)."""
-    from music21 import converter
+    from music21 import converter, note
 
     score = converter.parse(abc_header(key, meter, tempo) + "\n" + body + "\n", format="abc")
-    out = []
+    out: list[tuple[float, float, int]] = []
     for n in score.flatten().notes:
-        if not n.isNote:
+        if not isinstance(n, note.Note):
             continue
         if n.tie is not None and n.tie.type in ("stop", "continue") and out:
             s, d, p = out[-1]

@@ -7,7 +7,6 @@ music21 only ever sees a stream we build ourselves. Times in beats; pitches MIDI
 from __future__ import annotations
 
 import random
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +14,7 @@ from copilot.errors import MidiError
 from copilot.melody.composer import section_seed
 from copilot.melody.harmony import bass_line, chord_events, family_progression, section_chords
 from copilot.melody.model import Melody, Note, Section
-from copilot.melody.pitch import Slot, choose_window, phrase_pitches
+from copilot.melody.pitch import Slot, choose_window, contour, phrase_pitches
 from copilot.melody.safe_midi import ParsedMidi, ParsedNote
 from copilot.theory import MODES, Key, Meter, parse_meter, respell
 from copilot.types import MusicParams
@@ -50,18 +49,19 @@ def detect_key(notes: list[ParsedNote]) -> Key:
     from music21 import note as m21note
     from music21 import stream
 
-    s = stream.Stream()
+    s: Any = stream.Stream()
     for n in notes[:MAX_ANALYZED_NOTES]:
         s.insert(n.start, m21note.Note(n.pitch, quarterLength=max(GRID, round((n.end - n.start) / GRID) * GRID)))
     found = s.analyze("key")
     tonic_pc = found.tonic.pitchClass
     base = "minor" if found.mode == "minor" else "major"
-    weight = Counter()
+    weight: dict[int, float] = {}
     for n in notes:
-        weight[(n.pitch - tonic_pc) % 12] += n.end - n.start
+        step = (n.pitch - tonic_pc) % 12
+        weight[step] = weight.get(step, 0.0) + n.end - n.start
 
     def cover(mode: str) -> float:
-        return sum(weight[step] for step in MODES[mode])
+        return sum(weight.get(step, 0.0) for step in MODES[mode])
 
     best = base
     family = ("minor", "dorian", "phrygian") if base == "minor" else ("major", "mixolydian", "lydian")
@@ -157,13 +157,16 @@ def continue_midi(parsed: ParsedMidi, bars: int, *, seed: int = 0) -> Melody:
 
     from copilot.melody.outputs import on_strong_beat
 
-    slots = [Slot(chord_at(t), on_strong_beat(t, meter), d, 2.0) for t, d in rhythm]
     prev = []
     for n in mel[-2:]:
         nearest = min(
             range(window.lo - 7, window.hi + 8), key=lambda d: abs(key.degree_pitch(d, window.tonic_midi) - n.pitch)
         )
         prev.append(nearest)
+    # An arch from where the user stopped up to a climax and home to the tonic.
+    here = prev[-1] if prev else 2
+    targets = contour(len(rhythm), here, min(window.hi, here + 4), 0.0, rng.uniform(0.4, 0.65))
+    slots = [Slot(chord_at(t), on_strong_beat(t, meter), d, targets[i]) for i, (t, d) in enumerate(rhythm)]
     degrees = phrase_pitches(slots, key, window, rng, previous=tuple(prev), cadence="tonic")
     original = [Note(n.start, n.end - n.start, n.pitch, n.velocity, section="original") for n in mel]
     new = [

@@ -40,6 +40,7 @@ from copilot.theory import Key, Meter, parse_key, parse_meter, parse_progression
 from copilot.types import LyricLine, MusicParams
 
 ATTEMPTS = 8
+ECHO_WEIGHT = 1.6
 MARGIN = 0.02
 MAX_SYLLABLES = 2000
 
@@ -70,8 +71,9 @@ def _compose_section_notes(
 ) -> tuple[list[Note], tuple[int, ...]]:
     """Notes of one section; returns them and the last two diatonic indices sung.
 
-    Up to :data:`ATTEMPTS` seeded variants are written; the first whose pitch content clearly
-    says the requested key (:func:`copilot.theory.tonal_margin` > 0) is kept, else the clearest.
+    Up to :data:`ATTEMPTS` seeded variants are written, each pulling a little harder towards the
+    tonic triad; the first whose pitch content clearly says the requested key
+    (:func:`copilot.melody.tonality.tonal_margin` > :data:`MARGIN`) is kept, else the clearest.
     """
     best: tuple[float, list[Note], tuple[int, ...]] | None = None
     for attempt in range(ATTEMPTS):
@@ -124,6 +126,8 @@ def _section_attempt(
     notes: list[Note] = []
     prev = previous
     count = len(rhythms)
+    opening: tuple[int, ...] = ()
+    shapes: list[tuple[float, float, float]] = []
 
     def chord_at(t: float) -> frozenset[int]:
         for ev in chords:
@@ -135,18 +139,26 @@ def _section_attempt(
         p_start = section.start + p * span
         last_phrase = p == count - 1
         cadence = ("tonic" if ending == "tonic" else "half") if last_phrase else "open"
-        # Contour: phrases rise towards the section's climax; the last phrase falls to the cadence.
-        peak = peak_lvl + rng.uniform(-spread, spread) + (0.8 if p == count - 2 or count == 1 else 0.0)
-        start = start_lvl + rng.uniform(-1.0, 1.0)
+        # Contour: phrases rise towards the section's climax (highest in the next-to-last phrase);
+        # the last phrase falls to the cadence. Phrases 3, 4... reuse the shapes of phrases 1 and 2.
+        shape = (start_lvl + rng.uniform(-1.0, 1.0), peak_lvl + rng.uniform(-spread, spread), rng.uniform(0.45, 0.7))
+        if p < 2:
+            shapes.append(shape)
+        start, peak, peak_at = shapes[p % 2]
+        peak += 0.8 if p == count - 2 or count == 1 else 0.0
         end = 0.0 if cadence == "tonic" else start_lvl + 1.0
         if cadence == "tonic" and peak_lvl >= 6:
             end = 7.0 if rng.random() < 0.3 else 0.0
-        targets = contour(len(rhythm), start, peak, end, rng.uniform(0.45, 0.7))
+        targets = contour(len(rhythm), start, peak, end, peak_at)
         slots = [
             Slot(chord_at(p_start + max(0.0, rn.start)), rn.strong, rn.duration, targets[i])
             for i, rn in enumerate(rhythm)
         ]
         nxt_follow = follow if last_phrase else None
+        # Phrases answer the section's first phrase: a repeat of its opening (3rd phrase), or the
+        # same steps from another note (2nd and 4th).
+        echo = opening if p > 0 else ()
+        echo_weight = ECHO_WEIGHT if p % 2 == 0 else ECHO_WEIGHT / 2
         degrees = phrase_pitches(
             slots,
             key,
@@ -157,7 +169,11 @@ def _section_attempt(
             cadence_chord=cadence_chord,
             follow=nxt_follow,
             emphasis=emphasis,
+            echo=echo,
+            echo_weight=echo_weight,
         )
+        if p == 0:
+            opening = tuple(degrees[:-2])  # all but the cadence
         prev = tuple((*prev, *degrees)[-2:])
         # The last note holds to a breath before the next phrase (and its pickup).
         next_pickup = pickup_length(rhythms[p + 1]) if p + 1 < count else next_section_pickup
@@ -186,6 +202,18 @@ def _section_attempt(
                 )
             )
     return notes, prev
+
+
+def _repeat_key(sec: Section, ending: str, next_pickup: float) -> tuple[object, ...]:
+    """Sections with equal keys get the same notes: kind, words, layout, ending, next pickup."""
+    words = tuple(tuple((x.text, x.stress, x.word_end) for x in line.syllables) for line in sec.lines)
+    return (sec.kind.lower(), words, sec.bars, sec.phrase_bars, sec.progression, ending, next_pickup)
+
+
+def _shifted(notes: list[Note], source: Section, target: Section) -> list[Note]:
+    """``notes`` of section ``source`` moved to ``target``'s place, phrase numbers and label."""
+    dt, dp = target.start - source.start, target.first_phrase - source.first_phrase
+    return [replace(n, start=n.start + dt, phrase=n.phrase + dp, section=target.label) for n in notes]
 
 
 def _diatonic_index(pitch: int, key: Key, window: Window) -> int | None:
@@ -249,24 +277,35 @@ def compose(
         raise InputError(f"the song would be {t / bar:.0f} bars; the limit is {MAX_BARS}")
 
     chords: list[ChordEvent] = []
+    # Chords sit just under the melody: from about a ninth below its lowest note to a fourth above it.
+    high = key.degree_pitch(window.lo, window.tonic_midi) + 5
+    low = high - 14
     for idx, sec in enumerate(section_list):
         ending = "tonic" if sec.kind == "intro" else section_ending(sec.kind, idx == len(section_list) - 1, key)
         per_bar = section_chords(sec.kind, sec.progression, key, sec.bars, ending=ending)
-        chords += chord_events(per_bar, sec.start, meter, chords[-1].pitches if chords else None)
+        chords += chord_events(per_bar, sec.start, meter, chords[-1].pitches if chords else None, low=low, high=high)
 
     notes: list[Note] = []
     prev: tuple[int, ...] = ()
     rhythm_by_label = {plan.label: rs[1] for plan, rs in zip(plans, rhythm_sets, strict=True)}
+    sung: dict[tuple[object, ...], tuple[Section, list[Note], tuple[int, ...]]] = {}
     for idx, sec in enumerate(section_list):
         if sec.kind == "intro":
             continue
-        sec_chords = [c for c in chords if sec.start - bar <= c.start < sec.end]
         later = [rhythm_by_label[s.label] for s in section_list[idx + 1 :] if s.label in rhythm_by_label]
-        new, prev = _compose_section_notes(
-            sec, rhythm_by_label[sec.label], key, meter, window, sec_chords, params,
-            section_ending(sec.kind, idx == len(section_list) - 1, key), prev,
-            next_section_pickup=pickup_length(later[0][0]) if later else 0.0,
-        )  # fmt: skip
+        ending = section_ending(sec.kind, idx == len(section_list) - 1, key)
+        next_pickup = pickup_length(later[0][0]) if later else 0.0
+        repeat = _repeat_key(sec, ending, next_pickup)
+        if repeat in sung:  # a repeated section (same kind, words and layout) is sung the same way
+            first, first_notes, prev = sung[repeat]
+            new = _shifted(first_notes, first, sec)
+        else:
+            sec_chords = [c for c in chords if sec.start - bar <= c.start < sec.end]
+            new, prev = _compose_section_notes(
+                sec, rhythm_by_label[sec.label], key, meter, window, sec_chords, params, ending, prev,
+                next_section_pickup=next_pickup,
+            )  # fmt: skip
+            sung[repeat] = (sec, new, prev)
         notes += new
     bass = bass_line(chords, meter, params.rhythmic_feel, max(1, params.dynamics - 10))
     total = section_list[-1].end if section_list else 0.0
@@ -306,6 +345,7 @@ def recompose_section(melody: Melody, section_name: str, params: MusicParams | N
     notes = list(melody.notes)
     sections = list(melody.sections)
     new_seed = section_seed(seed, targets[0].kind)
+    done: dict[tuple[object, ...], tuple[Section, list[Note]]] = {}
     for target in targets:
         pos = sections.index(target)
         sec = replace(target, seed=new_seed)
@@ -320,9 +360,14 @@ def recompose_section(melody: Melody, section_name: str, params: MusicParams | N
         ending = section_ending(sec.kind, pos == len(sections) - 1, key)
         sec_chords = [c for c in melody.chords if sec.start - meter.bar_beats <= c.start < sec.end]
         gap = sec.end - after[0].start if after and after[0].start < sec.end else 0.0
-        new, _ = _compose_section_notes(
-            sec, rhythms, key, meter, window, sec_chords, base_params, ending, prev, follow, next_section_pickup=gap
-        )
+        repeat = _repeat_key(sec, ending, gap)
+        if repeat in done:  # every instance of a repeated chorus changes the same way
+            new = _shifted(done[repeat][1], done[repeat][0], sec)
+        else:
+            new, _ = _compose_section_notes(
+                sec, rhythms, key, meter, window, sec_chords, base_params, ending, prev, follow, next_section_pickup=gap
+            )
+            done[repeat] = (sec, new)
         notes = before + new + after
         sections[pos] = sec
     return replace(melody, notes=tuple(sorted(notes, key=lambda n: n.start)), sections=tuple(sections))

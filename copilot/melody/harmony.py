@@ -25,8 +25,8 @@ CHORUS = {
     "major": "IV I V vi",
     "minor": "VI VII i i",
     "dorian": "i VII i IV",
-    "mixolydian": "I IV bVII I",
-    "phrygian": "i iv II i",
+    "mixolydian": "I IV I IV",
+    "phrygian": "i III i iv",
     "lydian": "I vi II I",
     "locrian": "i II i i",
 }
@@ -64,7 +64,9 @@ def section_progression(kind: str, base: str, key: Key) -> str:
     kind = kind.lower()
     if kind.startswith("chorus") or kind in ("refrain", "hook"):
         rotated = " ".join(base.split()[2:] + base.split()[:2])
-        return rotated if rotated != base and len(base.split()) >= 4 else CHORUS.get(key.mode, "IV I V I")
+        if key.mode in ("major", "minor") and rotated != base and len(base.split()) >= 4:
+            return rotated
+        return CHORUS.get(key.mode, "IV I V I")  # modal choruses stay near the tonic
     if kind.startswith("bridge") or kind in ("middle", "middle8"):
         return BRIDGE.get(key.mode, "IV V vi V")
     return base
@@ -87,12 +89,21 @@ def section_chords(kind: str, progression: str, key: Key, bars: int, *, ending: 
     return per_bar
 
 
-def chord_events(chords: list[Chord], start: float, meter: Meter, previous: tuple[int, ...] | None) -> list[ChordEvent]:
-    """Sustained chord events, one per bar, voiced with smooth voice leading (pitches 50-69)."""
+def chord_events(
+    chords: list[Chord],
+    start: float,
+    meter: Meter,
+    previous: tuple[int, ...] | None,
+    *,
+    low: int = 50,
+    high: int = 69,
+) -> list[ChordEvent]:
+    """Sustained chord events, one per bar, voiced between MIDI ``low`` and ``high`` with smooth
+    voice leading (the composer places them just under the melody's range)."""
     out: list[ChordEvent] = []
     near = previous
     for i, chord in enumerate(chords):
-        pitches = voice_chord(chord, low=50, high=69, near=near)
+        pitches = voice_chord(chord, low=low, high=high, near=near)
         near = pitches
         out.append(
             ChordEvent(start + i * meter.bar_beats, meter.bar_beats, chord.roman, chord.symbol, chord.pcs, pitches)

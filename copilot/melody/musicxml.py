@@ -6,10 +6,10 @@ only MusicXML export and key analysis use it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from copilot.melody.model import Melody
-from copilot.theory import QUALITY_INTERVALS, pitch_name
+from copilot.theory import QUALITY_INTERVALS, note_name, pitch_name
 
 _KINDS = {"maj": "major", "min": "minor", "dim": "diminished", "aug": "augmented", "7": "dominant-seventh",
           "maj7": "major-seventh", "min7": "minor-seventh", "dim7": "diminished-seventh",
@@ -50,13 +50,11 @@ def lead_sheet(melody: Melody) -> Any:
     for n in melody.notes:
         if n.start > cursor + 1e-6:
             part.insert(cursor, note.Rest(quarterLength=n.start - cursor))
-        m21 = note.Note(n.pitch, quarterLength=n.duration)
-        m21.pitch.spellingIsInferred = False
-        m21.pitch.name = m21_name(pitch_name(n.pitch % 12, k))
-        m21.pitch.midi = n.pitch
-        m21.pitch.name = m21_name(pitch_name(n.pitch % 12, k))
+        m21 = note.Note(m21_name(note_name(n.pitch, k)), quarterLength=n.duration)  # spelled for the key
         if n.lyric:
-            syllabic = ("single" if n.word_end else "begin") if word_start else ("end" if n.word_end else "middle")
+            syllabic: Literal["single", "begin", "end", "middle"] = (
+                ("single" if n.word_end else "begin") if word_start else ("end" if n.word_end else "middle")
+            )
             m21.lyrics.append(note.Lyric(text=n.lyric, syllabic=syllabic))
             word_start = n.word_end
         part.insert(n.start, m21)
@@ -66,7 +64,9 @@ def lead_sheet(melody: Melody) -> Any:
         part.insert(cursor, note.Rest(quarterLength=total - cursor))
     for c in melody.chords:
         root = m21_name(pitch_name(c.pcs[0], k))
-        part.insert(c.start, harmony.ChordSymbol(root=root, kind=_KINDS[_quality(c.pcs)]))
+        symbol = harmony.ChordSymbol(root=root)  # kind set afterwards: realizing its pitches is slow and unneeded
+        symbol.chordKind = _KINDS[_quality(c.pcs)]
+        part.insert(c.start, symbol)
     score.insert(0, part)
     return score
 

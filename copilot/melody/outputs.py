@@ -88,8 +88,8 @@ def write_outputs(
     png: bool = True,
 ) -> dict[str, Path]:
     """Write ``<stem>.mid``, ``.musicxml``, ``.wav`` and ``.png`` into ``out_dir`` atomically;
-    returns {"midi": path, ...} for the files written. The WAV renderer used is recorded in
-    ``<stem>.wav`` only; ask :func:`copilot.melody.audio.render_wav` to know which."""
+    returns {"midi": path, ...} for the files written. The WAV comes from the best renderer
+    installed (see :func:`copilot.melody.audio.render_wav`, which also names it)."""
     out_dir = Path(out_dir)
     paths: dict[str, Path] = {}
     if midi:

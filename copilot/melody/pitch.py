@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from copilot.melody.tonality import AARDEN_ESSEN
 from copilot.theory import Key
 
-INTERVAL_COST = {0: 0.7, 1: 0.0, 2: 0.45, 3: 1.3, 4: 2.0, 5: 3.2, 6: 5.0, 7: 2.8}
+INTERVAL_COST = {0: 1.0, 1: 0.0, 2: 0.45, 3: 1.3, 4: 2.0, 5: 3.2, 6: 5.0, 7: 2.8}
 """Cost of a melodic interval measured in scale steps (a step is free, a sixth is rare)."""
 
 BEAM = 8
@@ -98,6 +98,8 @@ def phrase_pitches(
     follow: int | None = None,
     noise: float = 0.8,
     emphasis: float = 1.0,
+    echo: tuple[int, ...] = (),
+    echo_weight: float = 0.0,
 ) -> list[int]:
     """Diatonic indices for the notes of one phrase.
 
@@ -106,10 +108,12 @@ def phrase_pitches(
     preferably the 2nd or 5th degree) or "open" (ends on a stable chord tone). ``follow``: an
     index the phrase should lead to (the next section's first note, when recomposing a region).
     ``emphasis`` scales the pull towards the tonic triad (raised when a first try sounded
-    like another key).
+    like another key). ``echo``: the opening indices of an earlier phrase; the search is paid
+    ``echo_weight`` for repeating them (and half of it for repeating their steps elsewhere, a
+    sequence), so phrases answer each other the way sung melodies do.
     """
     pcs = [key.degree_pc(d) for d in range(7)]
-    pull = (1.0 if key.mode in ("major", "minor") else 1.8) * emphasis
+    pull = (0.45 if key.mode in ("major", "minor") else 1.8) * emphasis
     profile = AARDEN_ESSEN[key.quality]
     mean_w = sum(profile) / 12
     # How typical each degree is of music in this key (Aarden-Essen): rare degrees stay short.
@@ -124,8 +128,9 @@ def phrase_pitches(
         for base_cost, seq in beams:
             p1 = seq[-1] if seq else None
             p2 = seq[-2] if len(seq) >= 2 else None
+            cands: list[int]
             if p1 is None:
-                cands = range(window.lo, window.hi + 1)
+                cands = list(range(window.lo, window.hi + 1))
             else:
                 cands = [d for d in range(max(window.lo, p1 - 5), min(window.hi, p1 + 5) + 1)]
                 cands += [d for d in (p1 - 7, p1 + 7) if window.lo <= d <= window.hi]
@@ -181,6 +186,11 @@ def phrase_pitches(
                         c += 0.5 * INTERVAL_COST.get(abs(follow - x), 9.0)
                 if i == last - 1 and cadence == "tonic":
                     c -= 0.5 if deg in (1, 6) else 0.0  # approach the final tonic by step
+                if i < len(echo) and echo_weight:
+                    if x == echo[i]:
+                        c -= echo_weight
+                    elif i > 0 and p1 is not None and x - p1 == echo[i] - echo[i - 1]:
+                        c -= echo_weight / 2
                 c += rng.random() * noise
                 total = base_cost + c
                 new = (*seq, x)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,16 @@ def section_seed(seed: int, kind: str) -> int:
     return zlib.crc32(f"{seed}/{kind.lower()}".encode())
 
 
+def section_kind(name: str) -> str:
+    """The role of a section from its name: "Verse 2" -> "verse", "[Chorus]" -> "chorus".
+
+    >>> section_kind("Verse 2"), section_kind("[Chorus]"), section_kind(""), section_kind("Pre-Chorus")
+    ('verse', 'chorus', 'verse', 'pre-chorus')
+    """
+    kind = re.sub(r"[\[\]():]|\s*\d+\s*$", "", name.strip().lower()).strip()
+    return kind or "verse"
+
+
 def instrumental_phrase_bars(meter: Meter) -> int:
     """Bars per phrase without lyrics: two in 4/4 and longer bars, four in shorter ones."""
     return 2 if meter.bar_beats >= 4 else 4
@@ -54,10 +65,15 @@ def plan_sections(
         group: list[LyricLine] = []
         for line in lyrics:
             if group and line.section != group[0].section:
-                plans.append(Plan(group[0].section, label(group[0].section), tuple(group), len(group)))
+                plans.append(
+                    Plan(
+                        section_kind(group[0].section), label(section_kind(group[0].section)), tuple(group), len(group)
+                    )
+                )
                 group = []
             group.append(line)
-        plans.append(Plan(group[0].section, label(group[0].section), tuple(group), len(group)))
+        kind = section_kind(group[0].section)
+        plans.append(Plan(kind, label(kind), tuple(group), len(group)))
         return plans
     if not 1 <= params.bars <= MAX_BARS:
         raise InputError(f"bars must be between 1 and {MAX_BARS}, got {params.bars}", setting="--bars")
@@ -104,12 +120,18 @@ def section_rhythms(
     rng = random.Random(seed * 2 + 1)
     out, needs = [], []
     pb = instrumental_phrase_bars(meter)
+    patterns: list[list[int]] = []
     for i in range(plan.phrases):
         if plan.lines:
-            notes, need = line_rhythm(plan.lines[i].syllables, meter, rng, params.rhythmic_feel)
+            notes, need = line_rhythm(plan.lines[i].syllables, meter, rng, params.rhythmic_feel, pattern_seed=seed)
         else:
-            weights = instrumental_weights(meter, pb, params.note_density, rng, not (first_of_song and i == 0))
-            notes, need = line_rhythm(None, meter, rng, params.rhythmic_feel, weights=weights)
+            # Instrumental phrases pair up (A B A B'...): the third phrase takes the first one's rhythm.
+            if i < 2:
+                patterns.append(
+                    instrumental_weights(meter, pb, params.note_density, rng, not (first_of_song and i == 0))
+                )
+            weights = patterns[i % 2]
+            notes, need = line_rhythm(None, meter, rng, params.rhythmic_feel, weights=weights, pattern_seed=seed)
         out.append(notes)
         needs.append(need)
     return out, needs
@@ -129,9 +151,7 @@ def phrase_bars(
     pickups = [pickup_length(r) for r in rhythms[1:]] + [next_pickup]
     longest = max(need + 0.5 + pick for need, pick in zip(needs, pickups, strict=True))
     bars = max(1, math.ceil(longest / meter.bar_beats - 1e-9))
-    if bars == 3:
-        return 4
-    return bars + bars % 2 if bars > 4 else bars
+    return bars + bars % 2 if bars > 4 else bars  # 1-4 bars as needed (a 3-bar phrase beats a long hold)
 
 
 def section_ending(plan_kind: str, is_last: bool, key: Key) -> str:

@@ -10,6 +10,7 @@ strong beat.
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 
 from copilot.theory import Meter
@@ -111,8 +112,9 @@ class RhythmNote:
 
 
 def syllable_classes(syllables: tuple[Syllable, ...]) -> list[int]:
-    """For each syllable: MUST (a stressed syllable of a longer word), CAN (a content monosyllable)
-    or WEAK. When no syllable marks a word end, each stressed syllable counts as MUST."""
+    """For each syllable: MUST (a stressed syllable of a longer word), CAN (a content monosyllable,
+    or any monosyllable ending the line) or WEAK. When no syllable marks a word end, each stressed
+    syllable counts as MUST."""
     if not any(s.word_end for s in syllables):
         return [MUST if s.stress == 1 else CAN if s.stress == 2 else WEAK for s in syllables]
     out: list[int] = []
@@ -122,7 +124,9 @@ def syllable_classes(syllables: tuple[Syllable, ...]) -> list[int]:
         if syl.word_end or i == len(syllables) - 1:
             if len(word) == 1:
                 text = word[0].text.lower().strip('.,;:!?"()')
-                out.append(WEAK if text in FUNCTION_WORDS or (word[0].stress == 0 and len(text) <= 3) else CAN)
+                weak = text in FUNCTION_WORDS or (word[0].stress == 0 and len(text) <= 3)
+                # A line's last word carries the phrase stress even when it is a little word ("...should not be").
+                out.append(CAN if not weak or i == len(syllables) - 1 else WEAK)
             else:
                 out.extend(MUST if s.stress in (1, 2) else WEAK for s in word)
             word = []
@@ -240,18 +244,23 @@ def line_rhythm(
     feel: str,
     *,
     weights: list[int] | None = None,
+    pattern_seed: int | None = None,
 ) -> tuple[list[RhythmNote], float]:
     """Onsets for one phrase (relative to its first strong beat; pickups are negative) and the
-    beat where its last note may end at the earliest (last onset plus one beat).
+    beat where its last note may end at the earliest.
 
     With ``syllables`` the beats come from :func:`choose_beats`; without, ``weights`` gives the
-    strong/weak pattern of an instrumental phrase (1 = on a strong beat)."""
+    strong/weak pattern of an instrumental phrase (1 = on a strong beat). With ``pattern_seed``
+    the note lengths depend only on it and the pattern, so lines with the same stress pattern
+    get the same rhythm (a section's lines then sound like one tune)."""
     if syllables is not None:
         chosen = set(choose_beats(syllable_classes(syllables), meter.compound))
         marks = [1 if i in chosen else 0 for i in range(len(syllables))]
     else:
         marks = list(weights or [1])
     beat_idx = [i for i, m in enumerate(marks) if m]
+    if pattern_seed is not None:
+        rng = random.Random(zlib.crc32(f"{pattern_seed}:{marks}".encode()))
     positions = strong_positions(meter, len(beat_idx) + 1)
     notes: list[RhythmNote] = []
     first = beat_idx[0]
@@ -268,4 +277,6 @@ def line_rhythm(
             syl = syllables[idx + k] if syllables else None
             notes.append(RhythmNote(t, d, k == 0, syl))
             t += d
-    return notes, notes[-1].start + (1.5 if meter.compound else 1.0)
+    # The last note needs a beat when it carries the beat, half a beat when it trails after one.
+    last = notes[-1]
+    return notes, last.start + ((1.5 if meter.compound else 1.0) if last.strong else 0.5)

@@ -1,0 +1,99 @@
+"""End to end in headless Chromium (Debian's chromium through Playwright; no browser download).
+
+A new user opens the page, asks for recommendations, a chorus in the mood of the first
+result, and a melody; plays the preview; downloads the MIDI and checks it parses. The LLM is
+the real embedded llama.cpp server with the tiny model. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import mido
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_ui_app import RunningApp, launch_app  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> Iterator[RunningApp]:
+    yield from launch_app(tmp_path_factory.mktemp("browser"), embedder)
+
+
+def _wait_for_chat(page, needle: str, timeout_s: float = 300) -> str:  # type: ignore[no-untyped-def]
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_s:
+        text = page.locator("#chat").inner_text()
+        if needle in text:
+            return text
+        if "Sorry:" in text.split("\n")[-1]:
+            pytest.fail(f"the page reported an error: {text[-400:]}")
+        page.wait_for_timeout(250)
+    pytest.fail(f"no {needle!r} in the chat after {timeout_s} s: {page.locator('#chat').inner_text()[-400:]}")
+
+
+def _send(page, message: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#msg textarea").fill(message)
+    page.locator("#send").click()
+
+
+def test_new_user_journey(app: RunningApp, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is required (make test installs it)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(app.url)
+        page.wait_for_selector("#msg textarea", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "browser_0_open.png"), full_page=True)
+
+        _send(page, "recommend some sad songs for a rainy night")
+        _wait_for_chat(page, "#5 ")
+        page.wait_for_function("() => document.querySelector('#recs').innerText.includes('sad')", timeout=20_000)
+        page.screenshot(path=str(ARTIFACTS / "browser_1_recommend.png"), full_page=True)
+
+        _send(page, "write a chorus in the mood of #1")
+        text = _wait_for_chat(page, "Checked:")
+        assert "[chorus]" in text
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "browser_2_chorus.png"), full_page=True)
+        assert "chorus" in page.locator("#lyrics").inner_text()
+
+        _send(page, "put a melody to the chorus")
+        _wait_for_chat(page, "Here is a melody")
+        page.wait_for_selector("#dl-mid", state="visible", timeout=30_000)
+
+        # play the preview: the audio player's play button, then the media element is running
+        page.locator("#preview button.play-pause-button").click()
+        page.wait_for_timeout(1500)
+        playing = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#preview audio')).some(a => a.currentTime > 0 || !a.paused)"
+        )
+        page.screenshot(path=str(ARTIFACTS / "browser_3_melody.png"), full_page=True)
+        assert playing, "the WAV preview plays"
+
+        with page.expect_download() as info:
+            page.locator("#dl-mid").click()
+        download = info.value
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        browser.close()
+    assert target.suffix == ".mid"
+    midi = mido.MidiFile(target)
+    notes = [m for tr in midi.tracks for m in tr if m.type == "note_on" and m.velocity > 0]
+    lyrics = [m.text for tr in midi.tracks for m in tr if m.type == "lyrics"]
+    assert len(notes) > 8 and lyrics, "a real melody with the chorus words inside"
