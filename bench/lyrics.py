@@ -377,6 +377,8 @@ def main() -> int:
     ap.add_argument("--songs", type=int, default=2, help="how many full songs to time")
     ap.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint; default: embedded model")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--every", type=int, default=1, help="only every K-th request (spread over both splits)")
+    ap.add_argument("--out", default=str(OUT), help="where to write the JSON")
     ap.add_argument("--no-raw", action="store_true", help="skip the raw-model baseline")
     ap.add_argument(
         "--section-budget",
@@ -398,9 +400,13 @@ def main() -> int:
     reqs = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
     if args.split != "all":
         reqs = [r for r in reqs if r["split"] == args.split]
+    if args.every > 1:
+        reqs = reqs[:: args.every]
     if args.subset:
         reqs = reqs[: args.subset]
-    embed = shared_embedder(Settings.from_env().model_dir).embed
+    from copilot.lyrics.plan import cached
+
+    embed = cached(shared_embedder(Settings.from_env().model_dir).embed)
     embed(["warm up"])
     analyzer, emo_note = make_emotion()
     llm, rt = make_llm(args.base_url)
@@ -445,9 +451,11 @@ def main() -> int:
     summary["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     summary["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     summary["split"] = args.split
+    summary["every"] = args.every
     summary["section_budget_s"] = args.section_budget
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
+    out_path = Path(args.out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(
         json.dumps({"summary": summary, "requests": rows, "songs": songs}, ensure_ascii=False, indent=2),
         encoding="utf-8",
     )

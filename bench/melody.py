@@ -130,7 +130,7 @@ def lyric_songs(limit: int) -> list[list[LyricLine]]:
 
 def lyric_adherence(limit: int) -> dict[str, Any]:
     songs = lyric_songs(limit)
-    count_ok = stressed = on_strong = 0
+    count_ok = stressed = on_strong = key_ok = 0
     times = []
     for i, lines in enumerate(songs):
         params = MusicParams(tonic=TONICS[i % 12], mode=MODES[i % 6], meter=METERS[i % 3])
@@ -141,11 +141,14 @@ def lyric_adherence(limit: int) -> dict[str, Any]:
         count_ok += rep["sung_notes"] == rep["syllables"] == len(melody.notes)
         stressed += rep["stressed"]
         on_strong += rep["stressed_on_strong"]
+        k_pc, k_mode = m21_key([(n.pitch, n.duration) for n in melody.notes])
+        key_ok += k_pc == melody.key.tonic_pc and k_mode == melody.key.quality
     return {
         "songs": len(songs),
         "note_count_equals_syllables": count_ok / len(songs),
         "stressed_syllables": stressed,
         "stressed_on_strong_share": on_strong / stressed if stressed else None,
+        "music21_key_ok": key_ok / len(songs),
         "compose_ms_median": 1000 * statistics.median(times),
     }
 

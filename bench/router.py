@@ -106,7 +106,7 @@ def main() -> int:
     opts = parser.parse_args()
     sets = {
         name: load(DATA / f"router_{name}.jsonl")
-        for name in ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+        for name in ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
         if (DATA / f"router_{name}.jsonl").exists()
     }
     result: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": "2-core x86_64, 24 GB, shared"}

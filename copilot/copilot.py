@@ -316,7 +316,8 @@ class Copilot:
 
     def chat_messages(self, text: str, state: SongState, extra: str = "") -> list[Message]:
         """System prompt (song quoted as data) + capped history + the user's message."""
-        system = render_prompt("chat_system", song=song_summary(state) + (f"\n{extra}" if extra else ""))
+        data = song_summary(state) + (f"\n{extra[:2000]}" if extra else "")
+        system = render_prompt("chat_system", song=data.replace("<<<", "‹‹‹").replace(">>>", "›››"))
         turns = state.history[-2 * self.settings.max_history_turns :]
         messages: list[Message] = [{"role": "system", "content": system}]
         messages.extend({"role": m["role"], "content": m["content"]} for m in turns)
@@ -341,14 +342,36 @@ class Copilot:
             raise NotFound(f"#{number} is not a result number") from exc
 
     # ----------------------------------------------------------------- panel actions (UI)
-    def apply_params(self, state: SongState, changes: dict[str, Any], form: list[str] | None = None) -> str:
-        """Apply checked parameter changes (and a form) from the panel; re-compose a melody. Returns a note."""
+    def apply_params(
+        self,
+        state: SongState,
+        changes: dict[str, Any],
+        form: list[str] | None = None,
+        mood: tuple[float, float] | None = None,
+    ) -> str:
+        """Apply the panel: a mood point (valence, arousal in [-1, 1]) first, then checked
+        parameter changes (only values that differ are kept as the user's choices) and a form;
+        re-compose an existing melody. Returns a note for the panel."""
         from copilot import moves
 
+        changed = False
+        if mood is not None:
+            v, a = (max(-1.0, min(1.0, float(x))) for x in mood)
+            now = state.emotion
+            if now is None or abs(now.valence - v) > 0.01 or abs(now.arousal - a) > 0.01:
+                from copilot.emotion.steering import emotion_at
+
+                moves.apply_mood(self, state, emotion_at(v, a))
+                changed = True
+        changes = {k: v for k, v in changes.items() if getattr(state.params, k) != v and k != "tempo_range"}
+        if "tempo_bpm" in changes:
+            lo, hi = state.params.tempo_range
+            changes["tempo_range"] = (min(lo, changes["tempo_bpm"]), max(hi, changes["tempo_bpm"]))
         moves.set_params(state, changes)
+        changed = changed or bool(changes)
         if form:
             state.form = list(form)
-        if state.melody and changes:
+        if state.melody and changed:
             for _ in moves.compose_into(
                 self, state, section=state.melody.get("section"), seed=state.melody.get("seed")
             ):
@@ -356,7 +379,7 @@ class Copilot:
         self.save(state)
         p = state.params
         return f"Now {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}" + (
-            " (melody re-composed)" if state.melody and changes else ""
+            " (melody re-composed)" if state.melody and changed else ""
         )
 
     def feedback(self, state: SongState, number: int, kind: str) -> str:

@@ -53,7 +53,7 @@ def writer_for(
     return LyricWriter(
         cp.engines.chat,
         embed=cp.engines.get("embedder").embed,
-        emotion_of=cp.analyze if cp.emotion_available else None,
+        emotion_of=cp.engines.get("analyzer").analyze if cp.emotion_available else None,
         tone=tone,
         target=target,
         references=references,

@@ -47,7 +47,16 @@ def do_chitchat(cp: Copilot, text: str, state: SongState, intent: Any, emotion: 
     yield from cp.stream_chat(text, state)
 
 
-do_explain = do_chitchat
+def do_explain(cp: Copilot, text: str, state: SongState, intent: Any, emotion: Emotion | None) -> Moves:
+    """Explanations go to the LLM; a result asked about ("why #2?") is quoted with its reasons as data."""
+    ref = _args(intent).get("ref")
+    extra = ""
+    if ref is not None and state.recommendations:
+        number = len(state.recommendations) if int(ref) == -1 else int(ref)
+        rec = state.recommendation(number)
+        detail = rec.get("why_detail") or rec.get("why")
+        extra = f"Details of #{number} {rec.get('title')}: moods {', '.join(rec.get('moods', []))}; reasons {detail}"
+    yield from cp.stream_chat(text, state, extra)
 
 
 def do_help(cp: Copilot, text: str, state: SongState, intent: Any, emotion: Emotion | None) -> Moves:
@@ -192,6 +201,7 @@ def compose_into(cp: Copilot, state: SongState, *, section: str | None, seed: in
 
         lyr = Lyrics.from_dict(state.lyrics)
         if section:
+            chosen: Any
             try:
                 chosen = lyr.sections[find_section(lyr, section)]
             except NotFound:

@@ -97,6 +97,12 @@ def route(
     low = _LEAD_IN.sub("", low) or low
     if set(re.findall(r"[\w']+", low)) <= rules.CHAT_WORDS:
         return Intent("chitchat", {}, 0.9)
+    follow = re.fullmatch(
+        r"(?:(?:and|what about|how about|now|also|then)\s+)*(?:with|for|in|of)?\s*[\"']?([\w'-]{1,40})[\"']?\W*", low
+    )
+    if follow and ctx.last_intent in ("rhymes", "syllables"):  # "and with 'iron'?" after a rhyme question
+        key = "word" if ctx.last_intent == "rhymes" else "text"
+        return Intent(ctx.last_intent, {key: follow.group(1).strip("'-")}, 0.7)
     f = _features(low, text, ctx)
     if _REPEAT.search(low):
         return _repeat(ctx)
@@ -240,7 +246,8 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
     if re.search(rf"\b(?:{rules.MELODY_NOUN})\b|\bmusic (?:for|to)\b|\bto music\b|\bscore (?:the|it|this)\b", low):
         scores["write_lyrics"] -= 1.5
     if f["ref"] is not None or f["ref_kind"]:
-        pos, neg = bool(_POS.search(f["masked"])), bool(_NEG.search(f["masked"]))
+        judged = ra.unnegate(f["masked"])
+        pos, neg = bool(_POS.search(judged)), bool(_NEG.search(judged))
         if pos or neg:
             scores["feedback"] += 2.3 if f["ref"] is not None else 1.6
         if re.search(r"\b(?:like|similar)\b", f["masked"]) and re.search(

@@ -117,6 +117,9 @@ _KEY_RE = re.compile(
     re.IGNORECASE,
 )
 _KEY_SHORT_RE = re.compile(r"(?<![\w#])([A-G])(#|♯|b|♭)?(m)?(?![\w#♯♭/])")
+_KEY_AFTER_KEY_RE = re.compile(
+    r"\bkey (?:of |to |in |= ?|: ?)?([a-g])(#|♯|b|♭)?(m|min|minor|maj|major)?(?![\w#♯♭])", re.IGNORECASE
+)
 _KEY_CUE_RE = re.compile(r"\b(?:in|into|to|of|key|from)\s*$", re.IGNORECASE)
 
 
@@ -143,10 +146,15 @@ def find_key(text: str) -> str | None:
         if letter.islower() and not acc and not cue and before.strip() != "":
             continue
         return f"{_tonic(letter, acc)} {_MODES[mode.lower()]}"
+    m = _KEY_AFTER_KEY_RE.search(text)
+    if m:
+        minor = (m.group(3) or "").lower().startswith("m") and not (m.group(3) or "").lower().startswith("ma")
+        return f"{_tonic(m.group(1), m.group(2))} {'minor' if minor else 'major'}"
     for m in _KEY_SHORT_RE.finditer(text):
         letter, acc, minor = m.group(1), m.group(2), m.group(3)
         before = text[: m.start()]
-        if minor or _KEY_CUE_RE.search(before):
+        alone = not before.strip(" ,.!?") and not text[m.end() :].strip(" ,.!?")
+        if minor or alone or _KEY_CUE_RE.search(before):
             if letter == "A" and not acc and not minor and not re.search(r"\bkey\b", before[-12:], re.I):
                 continue
             return f"{_tonic(letter, acc)} {'minor' if minor else 'major'}"
@@ -400,6 +408,17 @@ def find_ref(text: str, n_results: int = 0) -> tuple[int | None, str | None]:
     if _DEICTIC_RE.search(text):
         return None, "deictic"
     return None, None
+
+
+_NOT_BAD = re.compile(
+    r"\b(?:not|isn'?t|wasn'?t|ain'?t|never) (?:too |that |so |half |at all )?(?:bad|awful|terrible|boring|horrible)\b",
+    re.I,
+)
+
+
+def unnegate(text: str) -> str:
+    """ "isn't bad" / "not too bad" -> "good", so approval read as approval."""
+    return _NOT_BAD.sub("good", text)
 
 
 def mask(text: str, *spans: tuple[int, int] | None) -> str:

@@ -116,7 +116,7 @@ def build_args(name: str, low: str, text: str, f: dict[str, Any], ctx: RouterCon
         return {"ref": None if quoted else ref, "text": quoted, "ref_deictic": deictic}
     if name == "feedback":
         ref, deictic = _ref_args(f)
-        return {"ref": ref, "liked": not bool(_NEG.search(f["masked"])), "ref_deictic": deictic}
+        return {"ref": ref, "liked": not bool(_NEG.search(ra.unnegate(f["masked"]))), "ref_deictic": deictic}
     if name == "write_lyrics":
         ref, _ = _ref_args(f)
         whole = re.search(r"\b(?:whole|full|entire|complete) (?:song|lyrics?)\b|\bsong\b", low) and not f["section"]

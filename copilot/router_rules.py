@@ -34,6 +34,7 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("more_like", r"\b(?:songs?|tracks?|music|something|anything|stuff|others|ones|more)\s+(?:like|similar to|that sound like|that feel like|with the same)\b", 1.4),
     ("more_like", r"\b(?:songs?|tracks?|music|something|anything|stuff|others|ones|more)\s+(?:in the (?:vein|style|spirit|mould|mold) of|along the lines of|in the same (?:vein|style|spirit) as)\b", 2.4),
     ("more_like", r"\bmore of (?:that|this|those|the same)\b", 1.6),
+    ("more_like", r"\bsimilar (?:vibes?|feel|energy|mood|sound|style)s? (?:to|as)\b", 2.4),
     ("more_like", r"^(?:something |anything |songs? )?like (?:#|number|no\.|the (?:first|second|third|fourth|fifth|last|\d))", 2.2),
     ("more_like", r"\bsimilar\b|\bsame (?:vibe|feel|energy|mood|style)\b", 1.0),
     ("more_like", r"\blike (?:this|these|my) (?:lyrics?|line|lines|verse|text|poem|words?)\b|\bsongs? (?:that|which) (?:match|fit|go with) (?:this|these|my) (?:lyrics?|line|words)", 3.2),
@@ -51,6 +52,7 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("rhymes", r"\brhyme scheme\b|\bscheme\b", -2.0),
     ("syllables", r"\b(?:how many|count|number of|counts?|tally)\b[^.?!]{0,25}\bsyl+ab+les?\b|\bsyllable count\b", 2.8),
     ("syllables", r"\bsyllables?\s+(?:in|of|does|do|for|count|are in|has)\b", 1.6),
+    ("syllables", r"\b(?:check|count|verify|show|tell me)\b[^.?!]{0,20}\bsyllables?\b", 2.6),
     ("syllables", r"\bsyllables?\b|\bscansion\b|\bstress pattern\b", 0.6),
     ("compose_melody", r"\b(?:write|compose|make|create|generate|give|put|add|set|come up with|need|want|do|try|build|let'?s (?:do|hear|get|have)|score|gimme)\b[^.?!]{0,30}?\b(?:melod(?:y|ies|ie)|melidy|tune|notes|chords|chord progression|instrumental|motif|riff|accompaniment|harmony|music to it)\b", 2.8),
     ("compose_melody", r"\b(?:set|put|turn)\b[^.?!]{0,30}\b(?:to|into) music\b|\bmusic (?:for|to) (?:the|my|these|this|it|them|those)\b(?:\s+(?:lyrics?|words|chorus|verse|bridge|song|lines))?", 2.6),
@@ -94,12 +96,13 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("chitchat", r"^(?:thanks|thank you|thx|ty|cheers|cool|nice|great|awesome|ok|okay|k|kk|lol|lmao|haha+|wow|amazing|perfect|sweet|gotcha|got it|bye|goodbye|see ya|later|nice one|love it|i love it|that'?s (?:great|nice|cool|perfect|amazing|beautiful|lovely|awesome|fine|good)|beautiful|lovely|yay|yes|no|nope|yep|sure|fine|hmm+|meh|oops|sorry|whatever|brilliant|fantastic|good job|well done|nice work|great job|wonderful)(?:,? (?:thanks|thank you|so much|a lot|man|dude|mate|friend|buddy))*\W*$", 2.6),
     ("chitchat", r"\bhow are you\b|\bwho (?:are|made|built) you\b|\byour name\b|\bjoke\b|\bweather\b|\bare you (?:a )?(?:human|real|ai|bot|robot|alive)\b|\bi'?m bored\b|\bwhat'?s up\b|\bcapital of\b|\bmeaning of life\b|\bwhat time\b|\bwhat day is\b|\bnews\b", 2.0),
     ("chitchat", r"^(?:you'?re|you are|ur|u r|youre)\s+(?:\w+\s+)?(?:amazing|great|awesome|the best|funny|smart|cool|brilliant|a genius|dumb|stupid|weird|lovely|sweet|helpful|useless|good|bad)\b", 2.2),
+    ("chitchat", r"^(?:i'?m not sure|not sure|i don'?t know|idk|dunno|maybe|whatever|no idea)\W*$", 2.2),
     ("chitchat", r"\byour (?:favou?rite|fave|age)\b|\bdo you (?:like|love|listen|enjoy|sing|dream|feel|sleep)\b", 2.0),
     ("chitchat", r"^(?:hi|hello|hey|yo)\b|\b(?:thanks|thank you)\b", 0.5),
 )
 """(intent, pattern, weight): a match adds ``weight`` to the intent's score."""
 
-POS = r"\b(?:(?:i|really|do|we|kinda|quite|totally) like|vibe|slaps|bop|goes hard|hits|chef'?s kiss|valid|underrated|on repeat|love|loved|loving|liked|dig|digging|enjoy|enjoyed|adore|great|perfect|nice|good|awesome|amazing|fantastic|brilliant|spot on|favou?rite|keeper|banger|fire|beautiful|gorgeous|stunning|gem|yes|yep|lovely|excellent|into)\b|👍|❤|♥|😍|🔥|\bthumbs? ?up\b|\bupvote\b|\bkeep\b"
+POS = r"\b(?:(?:i|really|do|we|kinda|quite|totally) like|a vibe|vibes|vibing|not bad|slaps|bop|goes hard|hits|chef'?s kiss|valid|underrated|on repeat|love|loved|loving|liked|dig|digging|enjoy|enjoyed|adore|great|perfect|nice|good|awesome|amazing|fantastic|brilliant|spot on|favou?rite|keeper|banger|fire|beautiful|gorgeous|stunning|gem|yes|yep|lovely|excellent|into)\b|👍|❤|♥|😍|🔥|\bthumbs? ?up\b|\bupvote\b|\bkeep\b"
 """liked: words of approval of a result"""
 NEG = r"(?<!not )\b(?:not|isn'?t|isnt|wasn'?t|ain'?t|doesn'?t|never|hate|hated|dislike|disliked|don'?t (?:really |actually |much |quite )?(?:like|love|dig|enjoy|care)|don'?t|didn'?t|do not|rubbish|naff|crap|lame|cringe|mid|overrated|weak|poor|didn'?t (?:like|love)|not (?:for me|my|a fan|great|good|it|into|feeling|loving|liking|really)|nope|nah|bad|boring|meh|awful|terrible|skip|pass|drop|remove|lose|sucks|trash|garbage|worst|annoying|no thanks|not a fan|too \w+|ugh|yuck|not that|get rid|a no|no from me|hard pass|no(?!\.\s?\d))\b|👎|\bthumbs? ?down\b|\bdownvote\b"
 """disliked: words of disapproval (checked first)"""

@@ -151,6 +151,8 @@ def build_demo(copilot: Copilot) -> Any:
         return (
             mood_text(state),
             mood_figure(state),
+            gr.update(value=state.emotion.valence if state.emotion else 0.0),
+            gr.update(value=state.emotion.arousal if state.emotion else 0.0),
             gr.update(value=p.tonic),
             gr.update(value=p.mode),
             gr.update(value=p.tempo_bpm),
@@ -208,8 +210,10 @@ def build_demo(copilot: Copilot) -> Any:
     def refresh(state: Any, play: Any) -> tuple[Any, ...]:
         return panel(session(state), play=bool(play))
 
-    def apply_params(tonic: Any, mode: Any, tempo: Any, meter: Any, form: Any, state: Any) -> tuple[Any, ...]:
-        """Apply the key/tempo/form controls (each value checked) and re-compose if needed."""
+    def apply_params(
+        tonic: Any, mode: Any, tempo: Any, meter: Any, form: Any, valence: Any, arousal: Any, state: Any
+    ) -> tuple[Any, ...]:
+        """Apply the mood/key/tempo/form controls (each value checked) and re-compose if needed."""
         from copilot import moves
 
         state = session(state)
@@ -217,7 +221,8 @@ def build_demo(copilot: Copilot) -> Any:
             args = {"tonic": tonic, "mode": mode, "tempo_bpm": tempo, "meter": meter}
             changes = moves._param_changes({k: v for k, v in args.items() if v not in (None, "")}, state.params)
             new_form = _check_form(form)
-            note = copilot.apply_params(state, changes, new_form)
+            mood = None if valence is None or arousal is None else (float(valence), float(arousal))
+            note = copilot.apply_params(state, changes, new_form, mood)
         except CopilotError as exc:
             note = f"Sorry: {exc.user_message()}"
         except (TypeError, ValueError):
@@ -261,6 +266,9 @@ def build_demo(copilot: Copilot) -> Any:
                 mood_md = gr.Markdown(elem_id="mood-text")
                 mood_plot = gr.Plot(label="Mood", elem_id="mood-plot")
                 with gr.Row():
+                    val_sl = gr.Slider(-1, 1, step=0.05, value=0.0, label="Valence (unpleasant to pleasant)")
+                    aro_sl = gr.Slider(-1, 1, step=0.05, value=0.0, label="Arousal (calm to excited)")
+                with gr.Row():
                     key_dd = gr.Dropdown(KEYS, label="Key", value="C", min_width=70)
                     mode_dd = gr.Dropdown(MODES, label="Mode", value="major", min_width=90)
                     tempo_sl = gr.Slider(40, 200, step=1, value=100, label="Tempo (BPM)", min_width=140)
@@ -298,6 +306,8 @@ def build_demo(copilot: Copilot) -> Any:
         panel_outputs = [
             mood_md,
             mood_plot,
+            val_sl,
+            aro_sl,
             key_dd,
             mode_dd,
             tempo_sl,
@@ -311,13 +321,18 @@ def build_demo(copilot: Copilot) -> Any:
             dl_zip,
             recs_df,
         ]
-        for trigger, api in ((send.click, "chat"), (msg.submit, False)):
+        for trigger, name in ((send.click, "chat"), (msg.submit, "chat_submit")):
+            visibility = "public" if name == "chat" else "private"
             trigger(
-                respond, [msg, chat, state], [chat, msg, state, play_flag], api_name=api, show_progress="minimal"
-            ).then(refresh, [state, play_flag], panel_outputs, api_name=api and "panel", show_progress="hidden")
+                respond, [msg, chat, state], [chat, msg, state, play_flag], api_name=name,
+                api_visibility=visibility, show_progress="minimal",
+            ).then(
+                refresh, [state, play_flag], panel_outputs, api_name="panel" if name == "chat" else "panel_submit",
+                api_visibility=visibility, show_progress="hidden",
+            )  # fmt: skip
         apply_btn.click(
             apply_params,
-            [key_dd, mode_dd, tempo_sl, meter_dd, form_tb, state],
+            [key_dd, mode_dd, tempo_sl, meter_dd, form_tb, val_sl, aro_sl, state],
             [state, note_md, *panel_outputs],
             api_name="apply_params",
         )
@@ -325,7 +340,7 @@ def build_demo(copilot: Copilot) -> Any:
         dislike_btn.click(
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
         )
-        demo.load(on_load, [state], [state, *panel_outputs], api_name=False)
+        demo.load(on_load, [state], [state, *panel_outputs], api_name="load", api_visibility="private")
     return demo
 
 

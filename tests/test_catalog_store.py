@@ -91,6 +91,8 @@ def test_import_is_idempotent_and_reembeds_only_changes(settings: Settings, embe
 def test_writes_need_the_lock_and_remove_works(settings: Settings, embedder, tmp_path: Path) -> None:
     songs = parse_catalog(small_catalog(tmp_path, 4, 2)).songs
     store = SongStore.open(settings, embedder)
+    cfg = store.songs.configuration
+    assert cfg["hnsw"]["space"] == "cosine" and cfg["embedding_function"].name() == "copilot-embedder"
     with pytest.raises(StoreError):
         store.add_songs(songs)
     with store.writing():

@@ -69,7 +69,9 @@ def test_jsonl_keeps_order_and_reports_bad_lines(
     assert out[5]["text"] == "😀 ünïcödé ✨"
 
 
-def test_jsonl_all_good_exits_zero(settings: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jsonl_all_good_exits_zero(
+    settings: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     texts = [f"song number {i}, feeling {'great' if i % 2 else 'awful'}" for i in range(70)]  # > one batch
     monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps({"text": t}) + "\n" for t in texts)))
     assert cli.main(["emotion", "--jsonl"]) == 0
@@ -79,7 +81,7 @@ def test_jsonl_all_good_exits_zero(settings: object, capsys: pytest.CaptureFixtu
 
 def test_subprocess_entry_point(settings: object) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "copilot", "emotion", "--json", "a lullaby for my newborn"],
+        [sys.executable, "-m", "copilot", "emotion", "--json", "a soft, sleepy lullaby"],
         capture_output=True,
         text=True,
         timeout=120,

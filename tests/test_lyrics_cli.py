@@ -70,6 +70,8 @@ def test_lyrics_json_smoke_with_tiny_model(settings: Settings, capsys: pytest.Ca
             "6",
             "--seed",
             "7",
+            "--budget",
+            "0",
             "--json",
         ],
         settings,

@@ -71,7 +71,10 @@ class _Batched:
         return np.stack([self.memo[t] for t in texts])
 
 
-@pytest.mark.parametrize(("name", "floor"), [("dev", 0.95), ("holdout", 0.9), ("holdout2", 0.9)])
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [("dev", 0.95), ("holdout", 0.9), ("holdout2", 0.9), ("holdout3", 0.9), ("holdout4", 0.9), ("holdout5", 0.9)],
+)
 def test_accuracy_floor(embedder: Any, name: str, floor: float) -> None:
     rows = _rows(name)
     assert len(rows) >= (150 if name == "dev" else 60)

@@ -116,6 +116,15 @@ def test_route_rules(text: str, ctx: RouterContext, name: str, args: dict[str, o
     assert 0.0 <= got.confidence <= 1.0
 
 
+def test_follow_ups_and_slang() -> None:
+    assert route("and with 'iron'?", RouterContext(last_intent="rhymes")).args == {"word": "iron"}
+    assert route("the 4th isn't bad either", RECS).args["liked"] is True
+    assert route("#8 is rubbish", RouterContext(has_recommendations=True, n_recommendations=8)).args["liked"] is False
+    assert route("Bb", SONG).args["key"] == "Bb major" and route("key of e", SONG).args["key"] == "E major"
+    assert route("mor like the frist one", RECS).args["ref"] == 1  # keyword typos are mended
+    assert route("songs about my father", EMPTY).name == "recommend"  # ...but real words are left alone
+
+
 def test_context_changes_the_decision() -> None:
     assert route("more like that", EMPTY).name == "clarify"
     assert route("more like that", RECS).name == "more_like"

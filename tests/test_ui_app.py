@@ -25,7 +25,7 @@ from copilot.catalog.store import SongStore as CatalogStore
 from copilot.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_copilot_flow import small_catalog  # noqa: E402
+from test_copilot_flow import small_catalog
 
 
 @dataclass
@@ -125,10 +125,11 @@ def test_callbacks_check_their_own_input(app: RunningApp) -> None:
     from gradio_client import Client
 
     client = Client(app.url, verbose=False)
-    note = client.predict("D", "minor", 90, "3/4", "verse banana chorus", api_name="/apply_params")[0]
+    note = client.predict("D", "minor", 90, "3/4", "verse banana chorus", 0, 0, api_name="/apply_params")[0]
     assert note.startswith("Sorry:") and "form" in note
-    note = client.predict("D", "minor", 90, "3/4", "verse chorus", api_name="/apply_params")[0]
-    assert note == "Now D minor, 90 BPM, 3/4"
+    out = client.predict("D", "minor", 90, "3/4", "verse chorus", -0.6, -0.4, api_name="/apply_params")
+    assert out[0] == "Now D minor, 90 BPM, 3/4"
+    assert "sad" in out[1] or "low" in out[1], "the mood point was applied"
     note = client.predict(1.5e9, api_name="/dislike")[0]
     assert note.startswith("Sorry:")
     too_long = "x" * (Settings.from_env().max_message_chars + 5)

@@ -27,6 +27,16 @@ def va_from_tags(moods: Sequence[str]) -> tuple[float, float] | None:
     return None if va is None else (float(va[0]), float(va[1]))
 
 
+def top_from_tags(moods: Sequence[str]) -> str:
+    """The Ekman group most of the mood tags point to (the engine's TAG_EKMAN), or ""."""
+    try:
+        from copilot.emotion.tags import TAG_EKMAN
+    except ImportError:
+        return ""
+    groups = [TAG_EKMAN[m] for m in moods if m in TAG_EKMAN]
+    return max(set(groups), key=lambda g: (groups.count(g), g)) if groups else ""
+
+
 def load_emotion_analyzer(settings: Settings) -> Any | None:
     """The engine's analyzer for ``settings``, or None when the engine is not installed."""
     try:

@@ -42,6 +42,8 @@ class CatalogIndex:
     proto_tag: np.ndarray
     row_of: dict[str, int] = field(default_factory=dict)
     inverted: dict[str, np.ndarray] = field(default_factory=dict)
+    combined: np.ndarray | None = None
+    """``[tag_vecs | tag_matrix]`` side by side (those two are views into it)."""
 
     @property
     def size(self) -> int:
@@ -83,7 +85,11 @@ def build_index(
     dim = tag_vecs.shape[1] if tag_vecs.ndim == 2 else 0
     names = tuple(tag_names)
     col = {t: i for i, t in enumerate(names)}
-    tag_matrix = np.zeros((n, len(names)), dtype=np.float32)
+    # one matrix [tag vectors | tag incidence], so the ranker scores both with one product
+    combined = np.zeros((n, dim + len(names)), dtype=np.float32)
+    if n and dim:
+        combined[:, :dim] = tag_vecs
+    tag_matrix = combined[:, dim:]
     valence = np.zeros(n, dtype=np.float32)
     arousal = np.zeros(n, dtype=np.float32)
     has_emotion = np.zeros(n, dtype=bool)
@@ -118,7 +124,7 @@ def build_index(
     proto_tag = np.array([col[t] for t in proto_tag_names], dtype=np.int64)
     return CatalogIndex(
         ids=list(ids),
-        tag_vecs=np.ascontiguousarray(tag_vecs, dtype=np.float32),
+        tag_vecs=combined[:, :dim],
         meta=list(metas),
         tag_names=names,
         tag_matrix=tag_matrix,
@@ -135,4 +141,5 @@ def build_index(
         proto_tag=proto_tag,
         row_of=row_of,
         inverted={t: np.array(rows, dtype=np.int64) for t, rows in inverted_lists.items()},
+        combined=combined,
     )

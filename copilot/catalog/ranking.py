@@ -128,35 +128,52 @@ def lyric_match(q: np.ndarray, index: CatalogIndex) -> tuple[np.ndarray, np.ndar
     return best, arg
 
 
-def score_all(query: Query, index: CatalogIndex, w: Weights) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Total score per song (``-inf`` for filtered-out songs) and each part."""
+def score_all(query: Query, index: CatalogIndex, w: Weights) -> tuple[np.ndarray, dict[str, Any]]:
+    """Total score per song (``-inf`` for filtered-out songs) and the context to explain it.
+
+    Tag match and semantic match come from one product with ``index.combined``; the
+    other parts are added only when present. Per-song parts are computed later, for the
+    chosen songs only (:func:`parts_of`).
+    """
     q = query.vector.astype(np.float32)
     probs = tag_probabilities(q, index, w.tau, query.tag_boost)
-    parts: dict[str, np.ndarray] = {
-        "tag": index.tag_matrix @ probs if index.tag_matrix.shape[1] else np.zeros(index.size, np.float32),
-        "semantic": index.tag_vecs @ q,
-        "emotion": emotion_match(index, query.target_va),
-    }
-    parts["lyric"], chunk_arg = lyric_match(q, index)
-    parts["feedback"] = query.feedback if query.feedback is not None else np.zeros(index.size, np.float32)
-    parts["cf"] = query.cf if query.cf is not None else np.zeros(index.size, np.float32)
-    total = (
-        w.tag * parts["tag"]
-        + w.semantic * parts["semantic"]
-        + w.lyric * parts["lyric"]
-        + w.emotion * parts["emotion"]
-        + w.feedback * parts["feedback"]
-        + w.cf * parts["cf"]
-    ).astype(np.float32)
-    mask = filter_mask(index, query.filters)
+    dim = index.tag_vecs.shape[1]
+    if index.combined is not None and index.combined.shape[1] == dim + len(probs):
+        total = index.combined @ np.concatenate([w.semantic * q, w.tag * probs]).astype(np.float32)
+    else:
+        total = w.semantic * (index.tag_vecs @ q) + w.tag * (index.tag_matrix @ probs)
+    ctx: dict[str, Any] = {"q": q, "probs": probs, "emotion": None, "lyric": None, "chunk": None}
+    if query.target_va is not None and w.emotion:
+        ctx["emotion"] = emotion_match(index, query.target_va)
+        total += w.emotion * ctx["emotion"]
+    if index.chunk_vecs.shape[0] and w.lyric:
+        ctx["lyric"], ctx["chunk"] = lyric_match(q, index)
+        total += w.lyric * ctx["lyric"]
+    if query.feedback is not None:
+        total += w.feedback * query.feedback
+    if query.cf is not None:
+        total += w.cf * query.cf
+    mask = None if query.filters.empty else filter_mask(index, query.filters)
     for song_id in query.exclude_ids:
         row = index.row_of.get(song_id)
         if row is not None:
+            mask = np.ones(index.size, dtype=bool) if mask is None else mask
             mask[row] = False
-    total = np.where(mask, total, -np.inf).astype(np.float32)
-    parts["_probs"] = probs
-    parts["_chunk"] = chunk_arg.astype(np.float32)
-    return total, parts
+    if mask is not None:
+        total = np.where(mask, total, -np.inf)
+    return total.astype(np.float32, copy=False), ctx
+
+
+def parts_of(row: int, ctx: dict[str, Any], index: CatalogIndex, query: Query) -> dict[str, float]:
+    """The six parts of one song's score (unweighted), as in the module docstring."""
+    return {
+        "tag": float(index.tag_matrix[row] @ ctx["probs"]) if index.tag_matrix.shape[1] else 0.0,
+        "semantic": float(index.tag_vecs[row] @ ctx["q"]),
+        "lyric": float(ctx["lyric"][row]) if ctx["lyric"] is not None else 0.0,
+        "emotion": float(ctx["emotion"][row]) if ctx["emotion"] is not None else 0.0,
+        "feedback": float(query.feedback[row]) if query.feedback is not None else 0.0,
+        "cf": float(query.cf[row]) if query.cf is not None else 0.0,
+    }
 
 
 def diversify(order: Sequence[int], artists: Sequence[str], k: int, top: int = 5) -> list[int]:
@@ -189,24 +206,26 @@ def diversify(order: Sequence[int], artists: Sequence[str], k: int, top: int = 5
     return chosen
 
 
-def explain(row: int, parts: dict[str, np.ndarray], index: CatalogIndex, query: Query, w: Weights) -> dict[str, Any]:
+def explain(
+    row: int, parts: dict[str, float], ctx: dict[str, Any], index: CatalogIndex, query: Query, w: Weights
+) -> dict[str, Any]:
     """The reasons for one song: matched tags, best lyric line, emotion match, feedback and CF effects."""
-    probs = parts["_probs"]
+    probs = ctx["probs"]
     moods = index.moods[row]
     prob_of = dict(zip(index.tag_names, probs.tolist(), strict=True))
     matched = sorted((t for t in moods if prob_of.get(t, 0.0) >= 0.02), key=lambda t: -prob_of[t])
     why: dict[str, Any] = {"matched_tags": matched}
-    chunk = int(parts["_chunk"][row])
-    if chunk >= 0 and parts["lyric"][row] > 0.2:
+    chunk = int(ctx["chunk"][row]) if ctx["chunk"] is not None else -1
+    if chunk >= 0 and parts["lyric"] > 0.2:
         why["lyric_line"] = index.chunk_text[chunk]
     if query.target_va is not None and index.has_emotion[row]:
         v, a = float(index.valence[row]), float(index.arousal[row])
-        close = float(parts["emotion"][row]) + 0.5
+        close = parts["emotion"] + 0.5
         why["emotion"] = f"song valence {v:+.2f}, arousal {a:+.2f}; match {close:.2f}"
-    fb = float(parts["feedback"][row])
+    fb = parts["feedback"]
     if abs(fb) > 1e-3:
         why["feedback"] = f"{w.feedback * fb:+.3f} from your likes/dislikes"
-    cf = float(parts["cf"][row])
+    cf = parts["cf"]
     if cf > 1e-3:
         why["cf"] = f"{w.cf * cf:+.3f}: liked by listeners with similar taste"
     if not query.filters.empty:
@@ -216,7 +235,7 @@ def explain(row: int, parts: dict[str, np.ndarray], index: CatalogIndex, query: 
         bits.append("mood " + ", ".join(matched[:3]))
     if "lyric_line" in why:
         bits.append(f'lyric "{why["lyric_line"][:80]}"')
-    if "emotion" in why and parts["emotion"][row] > 0.25:
+    if "emotion" in why and parts["emotion"] > 0.25:
         bits.append("close emotion")
     if "feedback" in why:
         bits.append("your feedback " + ("+" if fb > 0 else "-"))
@@ -233,7 +252,7 @@ def rank(
     w = w or Weights()
     if index.size == 0 or k <= 0:
         return []
-    total, parts = score_all(query, index, w)
+    total, ctx = score_all(query, index, w)
     finite = int(np.isfinite(total).sum())
     if finite == 0:
         return []
@@ -245,13 +264,8 @@ def rank(
         rows = diversify(cand.tolist(), index.artists, k)
     else:
         rows = cand[:k].tolist()
-    names = ("tag", "semantic", "lyric", "emotion", "feedback", "cf")
-    return [
-        Scored(
-            row=r,
-            score=float(total[r]),
-            parts={n: float(parts[n][r]) for n in names},
-            why=explain(r, parts, index, query, w),
-        )
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        parts = parts_of(r, ctx, index, query)
+        out.append(Scored(row=r, score=float(total[r]), parts=parts, why=explain(r, parts, ctx, index, query, w)))
+    return out

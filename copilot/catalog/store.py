@@ -29,11 +29,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
-from copilot.catalog.emotions import va_from_tags
+from copilot.catalog import mirror
+from copilot.catalog.chroma import embedding_function_class, make_client
+from copilot.catalog.emotions import top_from_tags, va_from_tags
 from copilot.catalog.index import CatalogIndex, build_index
 from copilot.catalog.lock import WriterLock
 from copilot.catalog.records import Song, lyric_chunks
@@ -43,98 +44,26 @@ from copilot.errors import StoreError
 from copilot.settings import Settings
 
 SONGS, LYRICS, META = "copilot_songs", "copilot_lyrics", "copilot_meta"
-EF_NAME = "copilot-embedder"
 EMBED_BATCH = 512
 """Songs embedded per step (their tag sentences and lyric chunks together)."""
 
 Progress = Callable[[int, int], None]
 
 
-def _embedding_function_class() -> type:
-    """copilot's Chroma embedding function, registered once (chromadb imported lazily)."""
-    global _EF_CLASS
-    if _EF_CLASS is not None:
-        return _EF_CLASS
-    from chromadb.api.types import EmbeddingFunction
-    from chromadb.utils.embedding_functions import register_embedding_function
-
-    class CopilotEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
-        """Embeds with a copilot Embedder (MiniLM by default), never downloading anything."""
-
-        def __init__(self, embedder: Embedder | None = None) -> None:
-            self._embedder = embedder
-
-        def _get(self) -> Embedder:
-            if self._embedder is None:
-                from copilot.embedder import shared_embedder
-
-                self._embedder = shared_embedder(Settings.from_env().model_dir)
-            return self._embedder
-
-        def __call__(self, input: Sequence[str]) -> list[np.ndarray]:
-            return list(self._get().embed(list(input)))
-
-        @staticmethod
-        def name() -> str:
-            return EF_NAME
-
-        def get_config(self) -> dict[str, Any]:
-            return {"embedder": getattr(self._embedder, "name", "all-MiniLM-L6-v2")}
-
-        @staticmethod
-        def build_from_config(config: dict[str, Any]) -> CopilotEmbeddingFunction:
-            return CopilotEmbeddingFunction()
-
-        def default_space(self) -> str:  # type: ignore[override]
-            return "cosine"
-
-    register_embedding_function(CopilotEmbeddingFunction)
-    _EF_CLASS = CopilotEmbeddingFunction
-    return _EF_CLASS
-
-
-_EF_CLASS: type | None = None
-
-
 _PROTOS: dict[int, tuple[Embedder, list[str], np.ndarray]] = {}
 _PROTOS_LOCK = threading.Lock()
 
 
-def embedded_prototypes(embedder: Embedder) -> tuple[list[str], np.ndarray]:
+def embedded_prototypes(embedder: Embedder, cache_dir: Path | None = None) -> tuple[list[str], np.ndarray]:
     """The tag prototype phrases and their vectors, cached per embedder object for the process."""
     with _PROTOS_LOCK:
         hit = _PROTOS.get(id(embedder))
         if hit is not None and hit[0] is embedder:
             return hit[1], hit[2]
         tags, texts = prototype_texts()
-        vecs = embedder.embed(texts)
+        vecs = mirror.cached_vectors(cache_dir, getattr(embedder, "name", "?"), texts, embedder.embed)
         _PROTOS[id(embedder)] = (embedder, tags, vecs)
         return tags, vecs
-
-
-def make_client(settings: Settings) -> Any:
-    """A Chroma client: HttpClient when ``settings.chroma_url`` is set, else PersistentClient."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    try:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        settings.store_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises many types (ValueError, ConnectionError, its own)
-        where = settings.chroma_url or settings.store_dir
-        raise StoreError(
-            f"cannot open the song store at {where}: {exc}",
-            setting="COPILOT_CHROMA_URL" if settings.chroma_url else "COPILOT_STORE_DIR",
-        ) from exc
 
 
 def song_metadata(song: Song, content_hash: str, va: tuple[float, float] | None, top: str, n_chunks: int) -> dict:
@@ -163,8 +92,18 @@ def song_metadata(song: Song, content_hash: str, va: tuple[float, float] | None,
 class SongStore:
     """The catalog in Chroma. Build with :meth:`open`; writers use ``with store.writing():``."""
 
-    def __init__(self, client: Any, embedder: Embedder, *, store_dir: Path | None = None) -> None:
-        ef = _embedding_function_class()(embedder)
+    def __init__(
+        self,
+        client: Any,
+        embedder: Embedder,
+        *,
+        store_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        location: str = "",
+    ) -> None:
+        ef = embedding_function_class()(embedder)
+        self.cache_dir = cache_dir
+        self.location = location or str(store_dir or "server")
         self.client = client
         self.embedder = embedder
         self.store_dir = store_dir
@@ -185,7 +124,13 @@ class SongStore:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> SongStore:
         """The store ``settings`` point at (server or embedded)."""
-        return cls(make_client(settings), embedder, store_dir=None if settings.chroma_url else settings.store_dir)
+        return cls(
+            make_client(settings),
+            embedder,
+            store_dir=None if settings.chroma_url else settings.store_dir,
+            cache_dir=settings.home / "cache",
+            location=settings.chroma_url or str(settings.store_dir.resolve()),
+        )
 
     # Writing --------------------------------------------------------------------------
     @contextmanager
@@ -226,7 +171,11 @@ class SongStore:
         """
         self._require_writer()
         name = getattr(self.embedder, "name", "")
-        hashes = {s.id: s.content_hash(name) for s in songs}
+        # lyric songs analysed for emotion hash differently, so adding the analyzer later updates them
+        hashes = {
+            s.id: s.content_hash(name + ("+emotion" if analyzer is not None and s.lyrics.strip() else ""))
+            for s in songs
+        }
         stored = self.stored_hashes([s.id for s in songs])
         todo = [s for s in songs if stored.get(s.id) != hashes[s.id]]
         counts = {"added": sum(s.id not in stored for s in todo), "updated": sum(s.id in stored for s in todo)}
@@ -264,7 +213,7 @@ class SongStore:
             if s.id not in emotions:
                 va = va_from_tags(s.moods)
                 if va is not None:
-                    emotions[s.id] = (va, "", "")
+                    emotions[s.id] = (va, top_from_tags(s.moods), "")
             sentence = tag_sentence(s.moods, s.genres, s.instruments)
             summary = emotions.get(s.id, (None, "", ""))[2]
             texts.append(" ".join(x for x in (f"{s.title}.", sentence, f"Feels {summary}." if summary else "") if x))
@@ -356,8 +305,21 @@ class SongStore:
     def prototypes(self) -> tuple[list[str], np.ndarray]:
         """Tag prototype phrases, embedded once per embedder per process: (tag per row, vectors)."""
         if self._protos is None:
-            self._protos = embedded_prototypes(self.embedder)
+            self._protos = embedded_prototypes(self.embedder, self.cache_dir)
         return self._protos
+
+    def _read_all(self) -> dict[str, Any]:
+        """Every song vector and lyric chunk out of Chroma (slow; cached by :meth:`snapshot`)."""
+        songs = self._get_all(self.songs, ["embeddings", "metadatas"])
+        chunks = self._get_all(self.lyrics, ["embeddings", "metadatas", "documents"])
+        return {
+            "ids": songs["ids"],
+            "tag_vecs": np.asarray(songs["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dim),
+            "metas": [dict(m or {}) for m in songs["metadatas"]],
+            "chunk_vecs": np.asarray(chunks["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dim),
+            "chunk_song_ids": [str((m or {}).get("song_id", "")) for m in chunks["metadatas"]],
+            "chunk_text": list(chunks["documents"]),
+        }
 
     def snapshot(self) -> CatalogIndex:
         """The numpy mirror for ranking; reloaded only when the generation has changed."""
@@ -365,17 +327,20 @@ class SongStore:
         with self._mutex:
             if self._index is not None and gen == self._index_gen:
                 return self._index
-            songs = self._get_all(self.songs, ["embeddings", "metadatas"])
-            chunks = self._get_all(self.lyrics, ["embeddings", "metadatas", "documents"])
-            dim = self.embedder.dim
+            path = mirror.mirror_path(self.cache_dir, self.location) if self.cache_dir else None
+            raw = mirror.load(path, gen) if path else None
+            if raw is None:
+                raw = self._read_all()
+                if path:
+                    mirror.save(path, gen, raw)
             tags, protos = self.prototypes()
             self._index = build_index(
-                songs["ids"],
-                np.asarray(songs["embeddings"], dtype=np.float32).reshape(-1, dim),
-                [dict(m or {}) for m in songs["metadatas"]],
-                chunk_vecs=np.asarray(chunks["embeddings"], dtype=np.float32).reshape(-1, dim),
-                chunk_song_ids=[str((m or {}).get("song_id", "")) for m in chunks["metadatas"]],
-                chunk_text=list(chunks["documents"]),
+                raw["ids"],
+                np.asarray(raw["tag_vecs"], dtype=np.float32).reshape(-1, self.embedder.dim),
+                raw["metas"],
+                chunk_vecs=np.asarray(raw["chunk_vecs"], dtype=np.float32).reshape(-1, self.embedder.dim),
+                chunk_song_ids=raw["chunk_song_ids"],
+                chunk_text=raw["chunk_text"],
                 proto_vecs=protos,
                 proto_tag_names=tags,
             )

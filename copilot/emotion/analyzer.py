@@ -14,17 +14,24 @@ Pipeline for one text
 4. **Calibration**: each probability ``p`` with its dev-chosen decision threshold ``t``
    is mapped to ``p ** (log 0.5 / log t)``, which is monotone and sends ``t`` to 0.5.
    So in :attr:`Emotion.labels` a value >= 0.5 means "present" at the best-F1 threshold,
-   and rare groups (disgust, fear) can compete with common ones. The Ekman values are
-   these calibrated scores normalised to sum to 1.
+   and rare groups (disgust, fear) can compete with common ones.
+   **Ekman** = ``(1 - PROTO_WEIGHT) * head + PROTO_WEIGHT * prototypes``, where *head* is
+   the Ekman head's calibrated scores with "neutral" multiplied by
+   :data:`NEUTRAL_DISCOUNT`, normalised to sum 1, and *prototypes* is the group
+   distribution of the :data:`PROTO_TOP_K` most similar prototype situations
+   (:mod:`copilot.emotion.prototypes`; softmax of cosine / :data:`ANCHOR_TEMPERATURE`).
+   The head reads what is *said* (Reddit-style), the prototypes what is *described*
+   (songwriter-style: "the factory closed").
 5. **Valence and arousal** (each in [-1, 1]), a weighted mean of three estimates:
 
    - *label coordinates*: ``sum_i q_i c_i / sum_i q_i`` over the 28 calibrated label
      scores ``q`` and their circumplex points ``c`` (:data:`~copilot.emotion.labels.LABEL_VA`);
    - *mood anchors*: the MiniLM similarity of the text to one short sentence per
-     MTG-Jamendo mood tag (its everyday words, :data:`~copilot.emotion.tags.TAG_WORDS`),
-     a softmax over the :data:`ANCHOR_TOP_K` nearest (temperature :data:`ANCHOR_TEMPERATURE`)
-     averaging their (valence, arousal) from :data:`~copilot.emotion.tags.TAG_VA`. This
-     is what knows that a lullaby or a hammock is *calm*, which GoEmotions has no label for;
+     MTG-Jamendo mood tag (its everyday words, :data:`~copilot.emotion.tags.TAG_WORDS`,
+     at its :data:`~copilot.emotion.tags.TAG_VA` point) and to each prototype situation
+     (at its group's point); a softmax over the :data:`ANCHOR_TOP_K` nearest
+     (temperature :data:`ANCHOR_TEMPERATURE`) averages their points. This is what knows
+     that a lullaby or a hammock is *calm*, which GoEmotions has no label for;
    - *lexicon valence* (valence only): the VADER-based compound score
      (:mod:`copilot.emotion.lexicon`), used only when the text has lexicon words.
 
@@ -47,6 +54,7 @@ from copilot.emotion.describe import summarize
 from copilot.emotion.head import HEAD_PATH, Head, load_head
 from copilot.emotion.labels import LABEL_VA_ARRAY
 from copilot.emotion.lexicon import lexicon_valence
+from copilot.emotion.prototypes import flat_prototypes
 from copilot.emotion.tags import TAG_VA, TAG_WORDS
 from copilot.errors import InputError, ModelError
 from copilot.types import EKMAN_LABELS, GOEMOTIONS_LABELS, Emotion
@@ -65,13 +73,22 @@ VA_WEIGHTS: dict[str, float] = {"labels": 1.0, "anchors": 1.0, "lexicon": 0.5}
 """Weights of the three valence/arousal estimates (the lexicon has no arousal)."""
 VA_GAIN = 1.6
 
+NEUTRAL_DISCOUNT = 0.5
+"""Factor on the head's calibrated "neutral" score before normalising: a song request is
+rarely about nothing, and GoEmotions' Reddit prior (a third of comments neutral) overstates it."""
+PROTO_WEIGHT = 0.5
+"""Share of the prototype-situation distribution in the final Ekman probabilities."""
+PROTO_TOP_K = 5
+
 ANCHOR_TAGS: tuple[str, ...] = tuple(sorted(TAG_VA))
-ANCHOR_VA: np.ndarray = np.array([TAG_VA[t] for t in ANCHOR_TAGS], dtype=np.float32)
-
-
-def anchor_sentence(tag: str) -> str:
-    """The sentence embedded for a mood anchor, e.g. "calm, peaceful, quiet, serene"."""
-    return ", ".join(TAG_WORDS[tag])
+_PROTOS = flat_prototypes()
+ANCHOR_SENTENCES: tuple[str, ...] = tuple(", ".join(TAG_WORDS[t]) for t in ANCHOR_TAGS) + tuple(p[0] for p in _PROTOS)
+"""Mood anchors: one sentence per MTG tag (its everyday words), then the prototype situations."""
+ANCHOR_VA: np.ndarray = np.array([TAG_VA[t] for t in ANCHOR_TAGS] + [(p[2], p[3]) for p in _PROTOS], dtype=np.float32)
+PROTO_GROUPS: np.ndarray = np.array(
+    [[1.0 if p[1] == g else 0.0 for g in EKMAN_LABELS] for p in _PROTOS], dtype=np.float32
+)
+"""(n prototypes, 7): each prototype's Ekman group as a one-hot row."""
 
 
 _SPACES = re.compile(r"\s+")
@@ -135,7 +152,7 @@ class EmotionAnalyzer:
             stored = self.head.meta.get("anchors_embedder")
             if stored and stored != getattr(self.embedder, "name", stored):
                 raise ModelError(f"emotion head was trained with {stored}, not {self.embedder.name}")
-            self._anchors = self.embedder.embed([anchor_sentence(t) for t in ANCHOR_TAGS])
+            self._anchors = np.asarray(self.embedder.embed(list(ANCHOR_SENTENCES)), dtype=np.float32)
         return self._anchors
 
     # Public API ---------------------------------------------------------------------
@@ -187,8 +204,7 @@ class EmotionAnalyzer:
         if texts is not None and len(texts) != len(x):
             raise InputError(f"{len(texts)} texts for {len(x)} vectors", setting="texts")
         labels = _calibrate(head.label_probs(x), head.label_thresholds)
-        ekman_raw = _calibrate(head.ekman_probs(x), head.ekman_thresholds)
-        ekman = ekman_raw / np.maximum(ekman_raw.sum(axis=1, keepdims=True), 1e-9)
+        ekman = self.ekman_mix(x)
         va = self._valence_arousal(x, labels, texts)
         out = []
         for i in range(len(x)):
@@ -205,16 +221,24 @@ class EmotionAnalyzer:
             )
         return out
 
+    def ekman_parts(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Ekman distributions (rows sum to 1) from the head and from the prototype situations."""
+        raw = _calibrate(self.head.ekman_probs(x), self.head.ekman_thresholds)
+        raw[:, EKMAN_LABELS.index("neutral")] *= NEUTRAL_DISCOUNT
+        head = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-9)
+        sims = x @ self._anchor_vectors()[len(ANCHOR_TAGS) :].T
+        w = _softmax_top(sims, PROTO_TOP_K)
+        return {"head": head, "prototypes": w @ PROTO_GROUPS}
+
+    def ekman_mix(self, x: np.ndarray) -> np.ndarray:
+        """Final Ekman probabilities: ``(1 - PROTO_WEIGHT) * head + PROTO_WEIGHT * prototypes``."""
+        parts = self.ekman_parts(x)
+        return (1.0 - PROTO_WEIGHT) * parts["head"] + PROTO_WEIGHT * parts["prototypes"]
+
     def va_parts(self, x: np.ndarray, labels: np.ndarray, texts: Sequence[str] | None) -> dict[str, np.ndarray]:
         """The three valence/arousal estimates before mixing (for the benchmark and tests)."""
         lab = labels @ LABEL_VA_ARRAY / np.maximum(labels.sum(axis=1, keepdims=True), 1e-9)
-        sims = x @ self._anchor_vectors().T
-        k = min(ANCHOR_TOP_K, sims.shape[1])
-        top = np.argsort(-sims, axis=1)[:, :k]
-        top_sims = np.take_along_axis(sims, top, axis=1)
-        w = np.exp((top_sims - top_sims[:, :1]) / ANCHOR_TEMPERATURE)
-        w /= w.sum(axis=1, keepdims=True)
-        anc = np.einsum("nk,nkd->nd", w, ANCHOR_VA[top])
+        anc = _softmax_top(x @ self._anchor_vectors().T, ANCHOR_TOP_K) @ ANCHOR_VA
         lex = np.full((len(x), 2), np.nan, dtype=np.float32)
         if texts is not None:
             for i, text in enumerate(texts):
@@ -226,6 +250,18 @@ class EmotionAnalyzer:
     def _valence_arousal(self, x: np.ndarray, labels: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
         parts = self.va_parts(x, labels, texts)
         return mix_va(parts)
+
+
+def _softmax_top(sims: np.ndarray, k: int) -> np.ndarray:
+    """Row-wise softmax (temperature ANCHOR_TEMPERATURE) over the k largest entries; zeros elsewhere."""
+    k = min(k, sims.shape[1])
+    top = np.argsort(-sims, axis=1)[:, :k]
+    top_sims = np.take_along_axis(sims, top, axis=1)
+    w = np.exp((top_sims - top_sims[:, :1]) / ANCHOR_TEMPERATURE)
+    w /= w.sum(axis=1, keepdims=True)
+    out = np.zeros_like(sims)
+    np.put_along_axis(out, top, w, axis=1)
+    return out
 
 
 def mix_va(parts: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> np.ndarray:

@@ -33,7 +33,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("text", nargs="?", help="the text to analyze (omit with --jsonl)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
-    out.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines on stdin, write one object per line')
+    out.add_argument(
+        "--jsonl", action="store_true", help='read {"text": ...} lines on stdin, write one object per line'
+    )
     parser.add_argument("--steer", action="store_true", help="also show the music, lyric and retrieval steering")
     parser.set_defaults(func=handle)
 
@@ -85,7 +87,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError("give TEXT or --jsonl, not both", setting="--jsonl")
         return run_jsonl(load_analyzer(settings), sys.stdin, sys.stdout, steer=args.steer)
     if args.text is None:
-        raise InputError("no text given: copilot emotion \"how the song should feel\"", setting="TEXT")
+        raise InputError('no text given: copilot emotion "how the song should feel"', setting="TEXT")
     emotion = load_analyzer(settings).analyze(args.text)
     if args.json:
         record = emotion_record(args.text, emotion)
@@ -121,7 +123,11 @@ def run_jsonl(analyzer: Any, stdin: IO[str], stdout: IO[str], *, steer: bool = F
 
     def flush() -> None:
         good = [(orig, prep) for _, err, orig, prep in pending if err is None]
-        emotions = iter(analyzer.from_vectors(analyzer.embed_texts([p for _, p in good]), texts=[p for _, p in good])) if good else iter(())
+        emotions = (
+            iter(analyzer.from_vectors(analyzer.embed_texts([p for _, p in good]), texts=[p for _, p in good]))
+            if good
+            else iter(())
+        )
         for number, err, orig, _ in pending:
             if err is not None:
                 record: dict[str, Any] = {"line": number, "error": err}

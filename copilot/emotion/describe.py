@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 MIX_MIN = 0.2
 """Smallest probability the second Ekman group needs to count as part of a mixed mood."""
-MIX_RATIO = 0.4
+MIX_RATIO = 0.25
 """The second group must reach this fraction of the first group's probability."""
 
 BLENDS: dict[frozenset[str], str] = {

@@ -25,9 +25,35 @@ import threading
 from pathlib import Path
 
 NEGATORS = frozenset(
-    ["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "cannot", "without", "n't", "isnt", "wasnt", "dont", "doesnt", "didnt", "cant", "couldnt", "wont", "wouldnt", "shouldnt", "aint"]
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "nowhere",
+        "cannot",
+        "without",
+        "n't",
+        "isnt",
+        "wasnt",
+        "dont",
+        "doesnt",
+        "didnt",
+        "cant",
+        "couldnt",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "aint",
+    ]
 )
-INTENSIFIERS = frozenset(["very", "so", "really", "extremely", "incredibly", "totally", "utterly", "deeply", "truly", "too"])
+INTENSIFIERS = frozenset(
+    ["very", "so", "really", "extremely", "incredibly", "totally", "utterly", "deeply", "truly", "too"]
+)
 CONTRASTS = frozenset({"but", "though", "yet", "however"})
 NEGATION_SCALE = -0.74
 INTENSIFIER_BOOST = 0.293

@@ -304,9 +304,7 @@ def normalize_direction(direction: str) -> str:
         return key
     if key in _SYNONYMS:
         return _SYNONYMS[key]
-    raise InputError(
-        f"unknown mood direction {direction!r}; try one of: {', '.join(_DIRECTIONS)}", setting="direction"
-    )
+    raise InputError(f"unknown mood direction {direction!r}; try one of: {', '.join(_DIRECTIONS)}", setting="direction")
 
 
 def shift(emotion: Emotion, direction: str, amount: float = 0.3) -> Emotion:

@@ -7,6 +7,7 @@ How to use it (CLI, app, scripts)::
     with LLMRuntime(settings) as llm:          # stops the embedded server on exit
         llm.warm_up()                          # optional: start loading the model now (background)
         print(llm.describe())                  # "embedded llama.cpp (Qwen2.5-Coder-1.5B)"
+        llm.status()                           # "starting" | "ready" | "stopped" | "failed: ..." | "remote"
         for chunk in llm.chat_model.stream(messages, max_tokens=200):
             print(chunk, end="")
 

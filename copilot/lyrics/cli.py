@@ -40,6 +40,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--syllables", default=None, help="syllables per line (1-20) or a pattern like 8-6-8-6")
     p.add_argument("--lines", type=int, default=4, help="lines per section (1-16)")
     p.add_argument("--seed", type=int, default=None, help="seed for repeatable sampling")
+    p.add_argument(
+        "--budget", type=float, default=12.0, help="seconds per section for repairing failed lines (0 = draft only)"
+    )
     p.add_argument("--out", default=None, help="also save to this .txt or .md file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=handle_lyrics)
@@ -107,14 +110,24 @@ def lyrics_record(lyrics: Lyrics, emotion: dict[str, Any]) -> dict[str, Any]:
 def handle_lyrics(args: argparse.Namespace, settings: Settings) -> int:
     from copilot.lyrics.export import save, to_text
     from copilot.lyrics.generator import LyricWriter, WriterConfig
+    from copilot.lyrics.plan import cached
 
     theme = sanitize_theme(args.theme)
+    if not 0 <= args.budget <= 600:
+        raise InputError("--budget must be between 0 and 600 seconds", setting="--budget")
     sections = plan_form(args.form, scheme=args.scheme, syllables=args.syllables, lines=args.lines)
     emotion_of, target, tone, notes = _emotion_tools(settings, args.mood or theme)
+    if args.mood.strip():  # the user's own mood words lead the prompt
+        from dataclasses import replace
+
+        from copilot.types import LyricTone
+
+        mood = sanitize_theme(args.mood, limit=60)
+        tone = replace(tone or LyricTone(), mood_words=(mood, *(tone.mood_words if tone else ())))
     from copilot.embedder import shared_embedder
     from copilot.llm.factory import LLMRuntime
 
-    embed = shared_embedder(settings.model_dir).embed
+    embed = cached(shared_embedder(settings.model_dir).embed)
     with LLMRuntime(settings) as runtime:
         writer = LyricWriter(
             runtime.chat_model,
@@ -122,7 +135,9 @@ def handle_lyrics(args: argparse.Namespace, settings: Settings) -> int:
             emotion_of=emotion_of,
             tone=tone,
             target=target,
-            config=WriterConfig(seed=args.seed),
+            config=WriterConfig(
+                seed=args.seed, section_budget_s=args.budget, repair_rounds=2 if args.budget > 0 else 0
+            ),
         )
         lyrics = None
         for ev in writer.write_events(theme, sections, mood=args.mood):

@@ -83,7 +83,7 @@ class LyricWriter:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.llm = llm
-        self.embed = embed
+        self.embed = plan.cached(embed) if embed is not None else None
         self.emotion_of = emotion_of
         self.tone = tone or LyricTone()
         self.target = target
@@ -294,6 +294,7 @@ class LyricWriter:
                         theme,
                         self.embed,
                         used | {prosody.last_word(x) for x in lines},
+                        target=section.targets[i],
                     )
                     if new:
                         notes.append(f"{section.name} line {i + 1}: end word changed to rhyme")

@@ -197,20 +197,28 @@ def _replace_last_word(line: str, new: str) -> str:
 
 
 def substitute_end(
-    line: str, partner_end: str, theme: str, embed: prosody.Embed | None, exclude: set[str]
+    line: str,
+    partner_end: str,
+    theme: str,
+    embed: prosody.Embed | None,
+    exclude: set[str],
+    target: int | None = None,
 ) -> str | None:
-    """Swap the line's last word for a rhyme of ``partner_end`` with the same syllable count,
-    the one closest in meaning to the word it replaces (with an embedder; else the most
+    """Swap the line's last word for a rhyme of ``partner_end``: one with the same syllable
+    count, or (given ``target``) any that keeps the line within the tolerance of it; the
+    one closest in meaning to the word it replaces (with an embedder; else the most
     common). None when there is no candidate."""
     old = prosody.last_word(line)
     if not old:
         return None
     n = prosody.word_syllables(old)
-    cands = [
-        w
-        for w in partners(partner_end, theme, None, exclude | {partner_end, old}, k=30)
-        if prosody.word_syllables(w) == n
-    ]
+    rest = prosody.syllable_count(line) - n
+
+    def fits(w: str) -> bool:
+        k = prosody.word_syllables(w)
+        return k == n or (target is not None and abs(rest + k - target) <= SYLLABLE_TOLERANCE)
+
+    cands = [w for w in partners(partner_end, theme, None, exclude | {partner_end, old}, k=30) if fits(w)]
     if not cands:
         return None
     if embed is not None:
@@ -220,6 +228,20 @@ def substitute_end(
     else:
         best = cands[0]
     return _replace_last_word(line, best)
+
+
+def cached(embed: prosody.Embed) -> prosody.Embed:
+    """``embed`` with a per-text memory (end words and themes are embedded again and again)."""
+    memo: dict[str, np.ndarray] = {}
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            for t, v in zip(todo, embed(todo), strict=True):
+                memo[t] = v
+        return np.stack([memo[t] for t in texts]) if texts else embed([])
+
+    return run
 
 
 def fit_syllables(line: str, target: int) -> str:

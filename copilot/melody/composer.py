@@ -40,6 +40,7 @@ from copilot.theory import Key, Meter, parse_key, parse_meter, parse_progression
 from copilot.types import LyricLine, MusicParams
 
 ATTEMPTS = 8
+MAX_HOLD_BARS = 1.5
 ECHO_WEIGHT = 1.6
 MARGIN = 0.02
 MAX_SYLLABLES = 2000
@@ -185,7 +186,8 @@ def _section_attempt(
             if i == len(rhythm) - 1:
                 room = phrase_end - onset
                 breath = 1.0 if room - 1.0 >= 1.0 else 0.5 if room - 0.5 >= 0.5 else 0.0
-                dur = max(0.25, room - breath)
+                # Hold to the breath, but not for ages: a short line in a long slot rests instead.
+                dur = max(0.25, min(room - breath, max(dur, MAX_HOLD_BARS * meter.bar_beats)))
             syl = rn.syllable
             notes.append(
                 Note(

@@ -117,7 +117,8 @@ def phrase_pitches(
     profile = AARDEN_ESSEN[key.quality]
     mean_w = sum(profile) / 12
     # How typical each degree is of music in this key (Aarden-Essen): rare degrees stay short.
-    typical = [PROFILE_WEIGHT * (profile[(pcs[d] - key.tonic_pc) % 12] - mean_w) for d in range(7)]
+    weight = PROFILE_WEIGHT * (0.5 if key.mode in ("major", "minor") else 1.0)  # modes need more help
+    typical = [weight * (profile[(pcs[d] - key.tonic_pc) % 12] - mean_w) for d in range(7)]
     mode_steps = key.degree_pitch
     beams: list[tuple[float, tuple[int, ...]]] = [(0.0, tuple(previous[-2:]))]
     n_prev = len(beams[0][1])
