@@ -151,8 +151,8 @@ def build_demo(copilot: Copilot) -> Any:
         return (
             mood_text(state),
             mood_figure(state),
-            gr.update(value=state.emotion.valence if state.emotion else 0.0),
-            gr.update(value=state.emotion.arousal if state.emotion else 0.0),
+            gr.update(value=round(state.emotion.valence, 2) if state.emotion else 0.0),
+            gr.update(value=round(state.emotion.arousal, 2) if state.emotion else 0.0),
             gr.update(value=p.tonic),
             gr.update(value=p.mode),
             gr.update(value=p.tempo_bpm),

@@ -248,3 +248,25 @@ def test_load_demo_is_idempotent(settings: Settings, embedder, tmp_path: Path, m
         assert demo.load_demo(store)["added"] == 7
         assert demo.load_demo(store) == {"added": 0, "updated": 0, "unchanged": 7, "rejected": 0}
     assert store.get("track_0000948")["title"] == "Jamendo track 948"
+
+
+def test_snapshot_mirror_is_cached_on_disk_and_follows_writes(
+    settings: Settings, embedder, tmp_path: Path, monkeypatch
+) -> None:
+    store = SongStore.open(settings, embedder)
+    with store.writing():
+        store.add_songs(parse_catalog(small_catalog(tmp_path, 4, 1)).songs)
+    first = store.snapshot()
+    assert first.size == 5 and first.has_emotion.sum() >= 1  # MTG tracks: emotion from mood tags
+    other = SongStore.open(settings, embedder)  # as a new process would
+
+    def no_chroma_reads() -> dict:
+        raise AssertionError("the mirror should come from the disk cache")
+
+    monkeypatch.setattr(other, "_read_all", no_chroma_reads)
+    again = other.snapshot()
+    assert again.ids == first.ids and np.array_equal(again.tag_vecs, first.tag_vecs)
+    monkeypatch.undo()
+    with store.writing():
+        store.remove([first.ids[0]])
+    assert other.snapshot().size == 4  # the generation changed: re-read from Chroma

@@ -50,20 +50,18 @@ EMBED_BATCH = 512
 Progress = Callable[[int, int], None]
 
 
-_PROTOS: dict[int, tuple[Embedder, list[str], np.ndarray]] = {}
+_PROTOS: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
 _PROTOS_LOCK = threading.Lock()
 
 
 def embedded_prototypes(embedder: Embedder, cache_dir: Path | None = None) -> tuple[list[str], np.ndarray]:
-    """The tag prototype phrases and their vectors, cached per embedder object for the process."""
+    """The tag prototype phrases and their vectors, cached per model (name, dim) for the process."""
+    key = (str(getattr(embedder, "name", id(embedder))), int(embedder.dim))
     with _PROTOS_LOCK:
-        hit = _PROTOS.get(id(embedder))
-        if hit is not None and hit[0] is embedder:
-            return hit[1], hit[2]
-        tags, texts = prototype_texts()
-        vecs = mirror.cached_vectors(cache_dir, getattr(embedder, "name", "?"), texts, embedder.embed)
-        _PROTOS[id(embedder)] = (embedder, tags, vecs)
-        return tags, vecs
+        if key not in _PROTOS:
+            tags, texts = prototype_texts()
+            _PROTOS[key] = (tags, mirror.cached_vectors(cache_dir, key[0], texts, embedder.embed))
+        return _PROTOS[key]
 
 
 def song_metadata(song: Song, content_hash: str, va: tuple[float, float] | None, top: str, n_chunks: int) -> dict:

@@ -92,12 +92,9 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> list[tupl
     torch.set_num_threads(1)
     torch.manual_seed(settings["seed"])
     gen = torch.Generator().manual_seed(settings["seed"])
-    model = torch.nn.Sequential(
-        torch.nn.Linear(x.shape[1], settings["hidden"]),
-        torch.nn.ReLU(),
-        torch.nn.Dropout(0.2),
-        torch.nn.Linear(settings["hidden"], y.shape[1]),
-    )
+    first = torch.nn.Linear(x.shape[1], settings["hidden"])
+    last = torch.nn.Linear(settings["hidden"], y.shape[1])
+    model = torch.nn.Sequential(first, torch.nn.ReLU(), torch.nn.Dropout(0.2), last)
     opt = torch.optim.AdamW(model.parameters(), lr=settings["lr"], weight_decay=settings["weight_decay"])
     scale = float(settings["input_scale"])  # unit vectors have tiny entries; ~sqrt(384) gives them unit variance
     xs, ys = torch.tensor(x * scale), torch.tensor(y)
@@ -111,7 +108,6 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> list[tupl
             loss.backward()
             opt.step()
     model.eval()
-    first, last = model[0], model[3]
     return [
         (first.weight.detach().numpy().T * scale, first.bias.detach().numpy().copy()),  # scale folded in
         (last.weight.detach().numpy().T.copy(), last.bias.detach().numpy().copy()),
@@ -198,7 +194,7 @@ def train(
             arrays[f"{prefix}_w{i}"] = w.astype(np.float32)
             arrays[f"{prefix}_b{i}"] = b.astype(np.float32)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     write_bytes(out, buf.getvalue())
     meta = {
         "embedder": embedder.name,
