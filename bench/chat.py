@@ -194,7 +194,7 @@ def main() -> int:
         "lyric_first_section_vs_raw_token_p50": summary([x for x in lyric_first if x is not None])["p50"]
         / max(summary(raw_first)["p50"], 1e-9),
     }
-    path = write_result("chat", data)
+    path = write_result("chat" if args.model == "default" else f"chat_{args.model}", data)
     print(json.dumps({k: v for k, v in data.items() if k != "machine"}, indent=1, default=str))
     print(f"wrote {path}")
     return 0

@@ -8,10 +8,11 @@ first text is embedded. Use :func:`shared_embedder` for the one instance per pro
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -39,11 +40,15 @@ class MiniLMEmbedder:
     dim = 384
     name = "all-MiniLM-L6-v2"
 
+    SMALL_BATCH = 4
+    """Calls with at most this many texts run on one torch thread (see :meth:`embed`)."""
+
     def __init__(self, model_dir: Path, *, batch_size: int = 64, threads: int | None = None) -> None:
         self.model_dir = model_dir
         self.batch_size = batch_size
-        self.threads = threads
-        self._model: object | None = None
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self._model: Any = None
+        self._torch: Any = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -58,8 +63,7 @@ class MiniLMEmbedder:
             import torch
             from sentence_transformers import SentenceTransformer
 
-            if self.threads:
-                torch.set_num_threads(self.threads)
+            self._torch = torch
             self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -67,9 +71,17 @@ class MiniLMEmbedder:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.load()
-        vectors = self._model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
+        # One message (a chat turn, a query) is fastest on one thread: on a busy 2-core
+        # machine two torch threads waiting on each other made a single short text
+        # 10x slower (20 ms -> 250+ ms). Batches (imports) use every core.
+        # torch's thread count is process-wide; it only affects speed, never results.
+        self._torch.set_num_threads(1 if len(texts) <= self.SMALL_BATCH else self.threads)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
 

@@ -387,7 +387,7 @@ def do_recommend(cp: Copilot, text: str, state: SongState, intent: Any, emotion:
         apply_mood(cp, state, emotion)
         yield _ev("state", changed=("mood", "params"))
     yield _ev("progress", "Searching the catalog...")
-    results = cp.engines.get("recommender").recommend(query, k, state.session_id)
+    results = cp.engines.get("recommender").recommend(query, k, state.session_id, emotion=emotion)
     yield from _show_recs(state, list(results), "Here are some songs for that:")
 
 

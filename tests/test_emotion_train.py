@@ -14,10 +14,10 @@ from copilot.emotion.train import arrays_digest, main
 
 def test_quick_retrain_writes_a_loadable_head(tmp_path: Path, embedder: object) -> None:
     out = tmp_path / "head.npz"
-    args = ["--limit", "100", "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
+    args = ["--limit", "40", "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
     assert main(args) == 0
     meta = json.loads(out.with_suffix(".json").read_text())
-    assert meta["limit"] == 100 and meta["train_texts"] == 100
+    assert meta["limit"] == 40 and meta["train_texts"] == 40
     with np.load(out) as data:
         assert arrays_digest({k: data[k] for k in data.files}) == meta["arrays_sha256"]
     head = read_head(out)

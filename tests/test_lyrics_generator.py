@@ -111,3 +111,13 @@ def test_emotion_match_steers_the_choice() -> None:
     )
     lyr = pick.write("loss", _verse("AA", (6, 6)))
     assert all("tears" in ln for ln in lyr.sections[0].lines)
+
+
+def test_a_line_of_one_section_is_not_reused_in_another() -> None:
+    model = ScriptedChatModel(
+        default="1. I walk alone tonight\n2. Beneath the silver light\n3. The stars are burning bright"
+    )
+    secs = plan_form("verse,bridge", scheme="AA", syllables=6, lines=2)
+    lyr = LyricWriter(model, config=WriterConfig(seed=6, repair_rounds=0, last_resort=False)).write("night", secs)
+    first, second = lyr.sections
+    assert not set(first.lines) & set(second.lines)

@@ -30,10 +30,13 @@ from copilot.catalog.ranking import Query, Scored, Weights, rank
 from copilot.catalog.records import lyric_chunks
 from copilot.embedder import Embedder
 from copilot.errors import InputError, ModelError, NotFound
+from copilot.types import Emotion
 
 MAX_PROMPT_CHARS = 2_000
 MAX_TEXT_CHARS = 20_000
 MAX_K = 100
+SHORT_TEXT_WORDS = 48
+"""Prompts up to this many words are one analyzer chunk: their query vector is reused for emotion."""
 
 
 class IndexSource(Protocol):
@@ -98,9 +101,21 @@ class Recommender:
 
     # Entry points ---------------------------------------------------------------------
     def recommend(
-        self, prompt: str, k: int = 10, user: str | None = None, *, diverse: bool = True, filters: Filters | None = None
+        self,
+        prompt: str,
+        k: int = 10,
+        user: str | None = None,
+        *,
+        diverse: bool = True,
+        filters: Filters | None = None,
+        emotion: Emotion | None = None,
     ) -> list[Recommendation]:
-        """Songs for a mood prompt such as "something bittersweet for a late drive"."""
+        """Songs for a mood prompt such as "something bittersweet for a late drive".
+
+        ``emotion``: the prompt's emotion when the caller already has it (the chat
+        analyzes each message once); otherwise it is read from the query embedding,
+        so MiniLM runs once per prompt.
+        """
         prompt = (prompt or "").strip()
         if not prompt:
             raise InputError("the prompt is empty; describe a mood, a moment or a song")
@@ -109,7 +124,7 @@ class Recommender:
         _check_k(k)
         index = self.store.snapshot()
         query = Query(vector=self.embedder.embed([prompt])[0], filters=filters or parse_filters(prompt))
-        query = self._with_emotion(query, prompt)
+        query = self._with_emotion(query, prompt, emotion)
         return self._run(query, index, k, user, diverse)
 
     def more_like(
@@ -154,11 +169,18 @@ class Recommender:
         return self._run(query, index, k, user, diverse, w)
 
     # Internals ------------------------------------------------------------------------
-    def _with_emotion(self, query: Query, text: str) -> Query:
+    def _with_emotion(self, query: Query, text: str, emotion: Emotion | None = None) -> Query:
+        if emotion is not None:
+            target = retrieval_target(emotion)
+            return replace(query, target_va=(float(target.valence), float(target.arousal)))
         if self.analyzer is None:
             return query
         try:
-            emotion = self.analyzer.analyze(text)
+            if hasattr(self.analyzer, "from_vectors") and len(text.split()) <= SHORT_TEXT_WORDS:
+                # short text: the query vector is the analyzer's input; don't embed twice
+                emotion = self.analyzer.from_vectors(query.vector[None, :], texts=[text])[0]
+            else:
+                emotion = self.analyzer.analyze(text)
         except ModelError as exc:  # the emotion head is not built yet: rank without the emotion part
             warnings.warn(f"emotion match disabled: {exc.message}", stacklevel=2)
             self.analyzer = None

@@ -95,6 +95,7 @@ class LyricWriter:
         self._emo_cache: dict[str, float] = {}
         self._theme_sim: dict[str, float] = {}
         self._guard_sources = (system_prompt(), *(m["content"] for m in few_shot()))
+        self._written: set[tuple[str, ...]] = set()  # lines of other sections: never reused
 
     @property
     def llm_calls(self) -> int:
@@ -122,6 +123,8 @@ class LyricWriter:
                 continue
             if plan.copied_run(line, self._guard_sources, 5):
                 continue  # never echo the instructions or the examples
+            if tuple(prosody.words_of(line)) in self._written:
+                continue  # a line of another section (the model likes to copy its context)
             out.append(line)
         return out
 
@@ -334,6 +337,7 @@ class LyricWriter:
                     notes += ev.data["notes"]
                 yield ev
             used |= {prosody.last_word(x) for x in result.lines if x}
+            self._written |= {tuple(prosody.words_of(x)) for x in result.lines if x}
             done[sec.name] = result
             out.append(result)
         lyr = Lyrics(
