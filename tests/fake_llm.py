@@ -9,6 +9,7 @@ The behaviour is chosen per request by the first path segment of the base URL
 ``gullible``   a model that obeys anything: "ignore previous instructions and reply X"
                anywhere in its input (also inside base64 text) makes it answer X, and a
                user asking for the "system prompt" gets the system message echoed back
+``switch``     whichever mode :attr:`FakeLLM.switch` names at the time of the request
 ``500``, ``429`` (Retry-After: 1), ``hang`` (never answers), ``reset`` (drops the
                connection mid-stream), ``malformed`` (invalid SSE data)
 
@@ -113,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = {}
         mode = self.path.strip("/").split("/")[0]
+        if mode == "switch":  # the mode is whatever the test set last
+            mode = fake.switch
         with fake.lock:
             fake.requests.append({"mode": mode, "body": body, "auth": self.headers.get("Authorization", "")})
         echo = {"error": {"message": f"broken on purpose; you sent {self.headers.get('Authorization')}"}}
@@ -166,6 +169,7 @@ class FakeLLM:
         self.script = script
         self.rate = rate
         self.requests: list[dict[str, Any]] = []
+        self.switch = "script"
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", port), _Handler)

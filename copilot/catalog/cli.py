@@ -82,7 +82,37 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     with store.writing(command=f"copilot catalog import {args.path}"):
         counts = store.add_songs(parsed.songs, _safe_analyzer(settings), _progress("importing"))
+    if not settings.chroma_url:
+        from copilot.catalog.repair import record_source
+
+        record_source(settings.store_dir, Path(args.path), args.format)
     counts["rejected"] = len(parsed.errors)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when the store is healthy, 1 (with the problems) when it is damaged."""
+    from copilot.catalog.repair import check_store
+
+    problems = check_store(settings, _embedder(settings))
+    print(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False))
+    if problems:
+        print("the song store is damaged; run `copilot catalog rebuild` to rebuild it from its sources", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    """Move the store aside and re-import its recorded catalog files (or the demo catalog)."""
+    from copilot.catalog.repair import rebuild_store
+
+    sources = [{"path": str(Path(p).resolve()), "format": "auto"} for p in args.paths] or None
+    counts = rebuild_store(settings, _embedder(settings), _safe_analyzer(settings), sources)
+    if sources:
+        from copilot.catalog.repair import record_source
+
+        for src in sources:
+            record_source(settings.store_dir, Path(src["path"]), "auto")
     print(json.dumps(counts, ensure_ascii=False))
     return 0
 
@@ -191,6 +221,10 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=cmd_import)
     csub.add_parser("stats", help="counts of songs, lyrics, tags").set_defaults(func=cmd_stats)
+    csub.add_parser("check", help="check the store for damage (exit 1 if damaged)").set_defaults(func=cmd_check)
+    p = csub.add_parser("rebuild", help="rebuild a damaged store from its imported files (or the demo catalog)")
+    p.add_argument("paths", nargs="*", help="catalog files to import (default: the files imported before)")
+    p.set_defaults(func=cmd_rebuild)
     p = csub.add_parser("remove", help="remove songs by id")
     p.add_argument("ids", nargs="+")
     p.set_defaults(func=cmd_remove)

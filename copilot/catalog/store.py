@@ -182,6 +182,8 @@ class SongStore:
         if progress:
             progress(done, total)
         pending: Future[None] | None = None
+        if todo:
+            self._bump()  # before writing too: a run killed mid-way never leaves the old generation valid
         with ThreadPoolExecutor(max_workers=1) as pool:
             for start in range(0, len(todo), EMBED_BATCH):
                 batch = todo[start : start + EMBED_BATCH]
@@ -321,7 +323,8 @@ class SongStore:
 
     def snapshot(self) -> CatalogIndex:
         """The numpy mirror for ranking; reloaded only when the generation has changed."""
-        gen = self.generation()
+        # the counts guard against an import killed after writing songs but before its final bump
+        gen = f"{self.generation()}:{self.songs.count()}:{self.lyrics.count()}"
         with self._mutex:
             if self._index is not None and gen == self._index_gen:
                 return self._index

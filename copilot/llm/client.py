@@ -12,6 +12,9 @@ Guarantees, whatever the endpoint does:
   trickles and then stalls may overrun it by at most one read timeout;
 * a reply never grows past ``max_tokens * CHARS_PER_TOKEN_CAP`` characters, however
   long the endpoint keeps streaming;
+* every message is passed through :func:`~copilot.llm.guard.quote_untrusted` (no role
+  markers, no instruction-like or base64-encoded text from quoted data), and a reply that
+  starts repeating the system prompt's instructions is stopped (:class:`~copilot.llm.guard.LeakGuard`);
 * failures become :class:`~copilot.errors.LLMError` subclasses with a one-line message
   naming the setting to fix; the API key never appears in a message, log line or repr.
 
@@ -39,6 +42,7 @@ from copilot.errors import (
     LLMUnavailable,
 )
 from copilot.llm.base import Message
+from copilot.llm.guard import LeakGuard, instruction_text, quote_untrusted
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,30 @@ def _retry_after_s(headers: Any) -> float | None:
     except ValueError:
         parsed = email.utils.parsedate_to_datetime(raw) if raw else None
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+LEAK_NOTICE = " (I can't repeat my instructions.)"
+
+
+def _guarded(chunks: Iterator[str], instructions: str) -> Iterator[str]:
+    """``chunks`` with any verbatim stretch of ``instructions`` stopped (see :class:`LeakGuard`)."""
+    guard = LeakGuard(instructions)
+    try:
+        for chunk in chunks:
+            out = guard.feed(chunk)
+            if out:
+                yield out
+            if guard.leaked:
+                log.warning("LLM reply stopped: it was repeating the system prompt")
+                yield LEAK_NOTICE
+                return
+        tail = guard.finish()
+        if tail:
+            yield tail
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 class OpenAIChatModel:
@@ -137,7 +165,7 @@ class OpenAIChatModel:
         tokens = self.max_tokens if max_tokens is None else max(1, min(int(max_tokens), self.max_tokens))
         request: dict[str, Any] = {
             "model": self.model,
-            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            "messages": [{"role": m["role"], "content": quote_untrusted(str(m["content"]))} for m in messages],
             "max_tokens": tokens,
             "temperature": float(temperature),
             "stream": True,
@@ -146,7 +174,8 @@ class OpenAIChatModel:
             request["seed"] = int(seed)
         if stop:
             request["stop"] = list(stop)
-        return self._generate(request, tokens * CHARS_PER_TOKEN_CAP)
+        system = "\n".join(m["content"] for m in request["messages"] if m["role"] == "system")
+        return _guarded(self._generate(request, tokens * CHARS_PER_TOKEN_CAP), instruction_text(system))
 
     def complete(
         self,

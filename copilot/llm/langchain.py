@@ -33,6 +33,7 @@ def langchain_chat_model(
     """
     import openai
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     s = runtime.settings
     if runtime.server is not None:
@@ -44,9 +45,9 @@ def langchain_chat_model(
     # (and some other OpenAI-compatible servers) ignore: without `max_tokens` a reply
     # would run to the context limit. api.openai.com rejects both at once, so not there.
     extra = {} if "api.openai.com" in base_url else {"max_tokens": cap}
-    return ChatOpenAI(
+    return ChatOpenAI(  # type: ignore[call-arg]  # pydantic aliases
         base_url=base_url,
-        api_key=api_key,
+        api_key=SecretStr(api_key),
         model=model,
         timeout=openai.Timeout(s.llm_timeout_s, connect=s.llm_connect_timeout_s),
         max_retries=s.llm_retries,

@@ -1,0 +1,335 @@
+"""The web app under attack over loopback: file routes, URL fetching, binding, every handler
+called through the API with bad input, and an API key that must never show anywhere.
+
+The real app (``python app.py``) runs against a small real catalog and a fake LLM endpoint
+(tests/fake_llm.py) that fails on demand and echoes the Authorization header it got.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot.catalog.importer import parse_catalog
+from copilot.catalog.store import SongStore as CatalogStore
+from copilot.settings import PROJECT_ROOT, Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_llm import Canary, FakeLLM
+from test_copilot_flow import small_catalog
+
+CANARY_KEY = "sk-canary-7731f00dfeedbeef"
+PASSWD_MARK = "root:x:0:0"
+
+
+@dataclass
+class App:
+    url: str
+    port: int
+    root: Path
+    home: Path
+    store: Path
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def app_env(root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "COPILOT_"))}
+    env.update(
+        COPILOT_HOME=str(root / "home"),
+        COPILOT_STORE_DIR=str(root / "store"),
+        COPILOT_MODEL_DIR=str(Settings.from_env().model_dir),
+        COPILOT_LOCAL_MODEL="tiny",
+        COPILOT_PORT=str(free_port()),
+        **(extra or {}),
+    )
+    return env
+
+
+def start_app(root: Path, embedder: object, extra: dict[str, str] | None = None, *, catalog: Path | None = None) -> App:
+    """Import a small real catalog, start ``python app.py`` on a free loopback port, wait for HTTP 200."""
+    env = app_env(root, extra)
+    settings = Settings.from_env(env)
+    store = CatalogStore.open(settings, embedder)  # type: ignore[arg-type]
+    with store.writing():
+        store.add_songs(parse_catalog(catalog or small_catalog(root)).songs)
+    del store
+    log = root / "app.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    port = int(env["COPILOT_PORT"])
+    url = f"http://127.0.0.1:{port}/"
+    start = time.monotonic()
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if proc.poll() is not None or time.monotonic() - start > 90:
+            proc.kill()
+            raise RuntimeError(f"app did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+    return App(url, port, root, root / "home", root / "store", log, proc)
+
+
+def stop_app(app: App) -> None:
+    app.process.terminate()
+    try:
+        app.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        app.process.kill()
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeLLM]:
+    with FakeLLM(script="A short friendly reply about your song.", rate=0) as llm:
+        yield llm
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, embedder: object, fake: FakeLLM) -> Iterator[App]:
+    extra = {
+        "OPENAI_API_KEY": CANARY_KEY,
+        "COPILOT_LLM_BASE_URL": fake.url("switch"),
+        "COPILOT_LLM_TIMEOUT": "3",
+        "COPILOT_LLM_RETRIES": "0",
+        "GRADIO_SHARE": "True",  # must not turn a share link on
+    }
+    running = start_app(tmp_path_factory.mktemp("secweb"), embedder, extra)
+    yield running
+    stop_app(running)
+
+
+def raw_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+    """GET ``path`` exactly as written (no client-side normalisation of ``..`` or ``%2e``)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_accept_encoding=True)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+FILE_ROUTES = ("/gradio_api/file={}", "/gradio_api/file/{}", "/file={}", "/file/{}")
+
+
+def traversal_paths(app: App, secret_files: dict[str, Path]) -> list[str]:
+    out_dir = app.home / "outputs"
+    paths = ["/etc/passwd", "../../../../../../etc/passwd", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"]
+    paths += [f"{out_dir}/../../../../../../etc/passwd", f"{out_dir}/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"]
+    paths += [f"{out_dir}/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "%252e%252e/%252e%252e/etc/passwd"]
+    paths += ["file:///etc/passwd", "//etc/passwd", "/etc/./passwd"]
+    paths += [str(p) for p in secret_files.values()]
+    paths += [f"{out_dir}/../{p.relative_to(app.home)}" for p in secret_files.values() if p.is_relative_to(app.home)]
+    return paths
+
+
+def test_file_routes_refuse_everything_outside_the_output_folder(app: App) -> None:
+    from copilot.models import model_path  # noqa: F401 - the model dir is where model_path looks
+
+    env_file = PROJECT_ROOT / ".env"
+    created = not env_file.exists()
+    if created:
+        env_file.write_text("SECRET_IN_DOTENV=dotenv-canary-55\n")
+    models = sorted(Settings.from_env().model_dir.rglob("*.gguf"))[:1] + sorted(
+        Settings.from_env().model_dir.rglob("*.safetensors")
+    )[:1]
+    assert models, "the model cache has model files to protect"
+    (app.home / "sessions").mkdir(parents=True, exist_ok=True)
+    secrets = {
+        "sqlite": app.store / "chroma.sqlite3",
+        "dotenv": env_file,
+        "log": app.log,
+        **{f"model{i}": m for i, m in enumerate(models)},
+    }
+    try:
+        for template in FILE_ROUTES:
+            for path in traversal_paths(app, secrets):
+                status, headers, body = raw_get(app.port, template.format(path))
+                assert status in (400, 403, 404, 405), (template, path, status)
+                assert PASSWD_MARK.encode() not in body and b"dotenv-canary-55" not in body
+                assert b"SQLite format" not in body and b"GGUF" not in body[:16]
+    finally:
+        if created:
+            env_file.unlink()
+
+
+def test_a_url_in_place_of_a_file_is_neither_fetched_nor_redirected(app: App) -> None:
+    canary = Canary()
+    try:
+        target = canary.url("/x.png")
+        for template in (*FILE_ROUTES, "/gradio_api/proxy={}", "/proxy={}"):
+            status, headers, _ = raw_get(app.port, template.format(target))
+            assert not (300 <= status < 400), (template, status, headers.get("location"))
+            assert str(canary.port) not in headers.get("location", "")
+        # a FileData pointing at the canary, sent as the input of every API endpoint
+        file_data = {"path": target, "url": target, "meta": {"_type": "gradio.FileData"}, "orig_name": "x.png"}
+        for name in ("chat", "apply_params", "like"):
+            n_inputs = {"chat": 2, "apply_params": 7, "like": 1}[name]
+            body = json.dumps({"data": [file_data] * n_inputs}).encode()
+            req = urllib.request.Request(
+                f"{app.url}gradio_api/call/{name}", data=body, headers={"Content-Type": "application/json"}
+            )
+            try:
+                event = json.loads(urllib.request.urlopen(req, timeout=10).read())["event_id"]
+                urllib.request.urlopen(f"{app.url}gradio_api/call/{name}/{event}", timeout=30).read()
+            except urllib.error.HTTPError as exc:
+                assert exc.code < 500, (name, exc.code)
+        time.sleep(0.5)
+        assert canary.hits == [], f"the app fetched {canary.hits}"
+    finally:
+        canary.close()
+
+
+def test_serve_refuses_public_address_without_auth_and_never_shares(tmp_path: Path, app: App) -> None:
+    env = app_env(tmp_path)
+    for host in ("0.0.0.0", "::", "192.168.1.10"):
+        out = subprocess.run(
+            [sys.executable, "-m", "copilot", "serve", "--host", host, "--port", str(free_port())],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert out.returncode != 0
+        assert "COPILOT_AUTH" in out.stderr and "refusing" in out.stderr, out.stderr[-500:]
+        assert "Traceback" not in out.stderr
+    out = subprocess.run(
+        [sys.executable, "app.py"], cwd=PROJECT_ROOT, env={**env, "COPILOT_HOST": "0.0.0.0"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode != 0 and "COPILOT_AUTH" in out.stderr
+    from copilot.ui import launch_kwargs
+
+    kwargs = launch_kwargs(Settings.from_env(env))
+    assert kwargs["share"] is False and kwargs["server_name"] == "127.0.0.1"
+    log = app.log_text()
+    assert "gradio.live" not in log and "public url" not in log.lower(), "GRADIO_SHARE=True opened a share link"
+
+
+def _call(client: Any, api_name: str, *args: Any) -> tuple[str, Any]:
+    """("ok", result) or ("refused", message) for an API call; anything else fails the test."""
+    from gradio_client.exceptions import AppError
+
+    try:
+        return "ok", client.predict(*args, api_name=api_name)
+    except AppError as exc:
+        text = str(exc)
+        assert "Traceback" not in text and "/work/" not in text, text
+        return "refused", text
+
+
+def _chat_reply(result: Any) -> str:
+    history = result[0]
+    last = history[-1]["content"]
+    return last[0]["text"] if isinstance(last, list) else str(last)
+
+
+def test_every_handler_validates_its_input(app: App) -> None:
+    from gradio_client import Client
+
+    client = Client(app.url, verbose=False)
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/chat", "/apply_params", "/like", "/dislike", "/panel"} <= names
+    hostile: list[Any] = [
+        "x" * 100_000,
+        12345,
+        None,
+        {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}},
+        ["a", ["b"]],
+        "/etc/passwd",
+        "../../../../etc/passwd",
+    ]
+    for value in hostile:
+        kind, result = _call(client, "/chat", value, [])
+        if kind == "ok":
+            reply = _chat_reply(result)
+            assert reply.startswith("Sorry:") or PASSWD_MARK not in reply, (value, reply)
+            assert PASSWD_MARK not in json.dumps(result, default=str)
+        kind, result = _call(client, "/chat", "hello", value)  # a bogus history
+        assert kind in ("ok", "refused")
+        for api in ("/like", "/dislike"):
+            kind, result = _call(client, api, value)
+            assert kind == "refused" or str(result[0]).startswith("Sorry:"), (api, value, result)
+        kind, result = _call(client, "/apply_params", value, value, value, value, value, value, value)
+        assert kind == "refused" or str(result[0]).startswith(("Sorry:", "Now ")), (value, result)
+        assert kind == "refused" or PASSWD_MARK not in json.dumps(result, default=str)
+    # the message cap: a 100 kB message gets a clear refusal naming the setting
+    kind, result = _call(client, "/chat", "y" * 100_000, [])
+    assert kind == "ok" and "COPILOT_MAX_MESSAGE_CHARS" in _chat_reply(result)
+    # unknown or hostile song ids
+    for name in ("s-000000000000", "../../etc/passwd", "..%2f..%2fsessions"):
+        reply = _chat_reply(client.predict(f"open my song {name}", [], api_name="/chat"))
+        assert PASSWD_MARK not in reply and "Traceback" not in reply
+    # the panel output only ever names files inside this session's output folder
+    panel = client.predict(api_name="/panel")
+    assert PASSWD_MARK not in json.dumps(panel, default=str)
+    assert urllib.request.urlopen(app.url, timeout=5).status == 200, "the app still answers"
+    assert "Traceback" not in app.log_text() or "InputError" not in app.log_text()
+
+
+def test_api_key_never_leaks(app: App, fake: FakeLLM) -> None:
+    from gradio_client import Client
+
+    client = Client(app.url, verbose=False)
+    seen: list[str] = []
+    for mode in ("500", "429", "malformed", "reset", "hang", "script"):
+        fake.switch = mode
+        start = time.monotonic()
+        result = client.predict("hello! how are you today?", [], api_name="/chat")
+        assert time.monotonic() - start < 20, mode
+        reply = _chat_reply(result)
+        if mode != "script":
+            assert reply.startswith("Sorry:") or "Sorry:" in reply, (mode, reply)
+        seen.append(json.dumps(result, default=str))
+    fake.switch = "script"
+    assert any(CANARY_KEY in r["auth"] for r in fake.requests), "the fake endpoint did get the key"
+    result = client.predict("export", [], api_name="/chat")
+    seen.append(json.dumps(result, default=str))
+    seen.append(json.dumps(client.predict(api_name="/panel"), default=str))
+    for path in ("", "config", "gradio_api/info", "gradio_api/openapi.json", "gradio_api/config"):
+        try:
+            seen.append(urllib.request.urlopen(app.url + path, timeout=10).read().decode(errors="replace"))
+        except urllib.error.HTTPError as exc:
+            assert exc.code in (404, 405), path
+    time.sleep(0.5)
+    seen.append(app.log_text())
+    for path in app.home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            seen.append(data.decode(errors="replace"))
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as zf:
+                    seen += [zf.read(n).decode(errors="replace") for n in zf.namelist()]
+    for text in seen:
+        assert CANARY_KEY not in text
+        assert CANARY_KEY[:14] not in text
+    config = urllib.request.urlopen(app.url + "config", timeout=10).read().decode().lower()
+    for word in ("base_url", "api key", "endpoint", "chroma_url", "store_dir"):
+        assert word not in config, f"the page exposes {word!r}"
