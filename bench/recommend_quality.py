@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from copilot.catalog.index import build_index  # noqa: E402
 from copilot.catalog.ranking import Query, Weights, rank  # noqa: E402
+from copilot.catalog.recommender import content_words  # noqa: E402
 from copilot.catalog.tagtext import prototype_texts, tag_sentence  # noqa: E402
 from copilot.errors import ModelError  # noqa: E402
 
@@ -91,7 +92,7 @@ def evaluate(embedder, prompts_path: Path, split: str, analyzer=None, weights: W
     )
     qvecs = embedder.embed([p["prompt"] for p in prompts])
     rng = np.random.default_rng(0)
-    out: dict[str, list[tuple[float, float]]] = {"random": [], "plain": [], "hybrid": []}
+    out: dict[str, list[tuple[float, float]]] = {"random": [], "plain": [], "hybrid_whole_prompt": [], "hybrid": []}
     per_prompt = []
     t0 = time.perf_counter()
     for p, q in zip(prompts, qvecs, strict=True):
@@ -107,7 +108,11 @@ def evaluate(embedder, prompts_path: Path, split: str, analyzer=None, weights: W
                 target = (emo.valence, emo.arousal)
             except ModelError:
                 analyzer = None
-        res = rank(Query(vector=q, target_va=target), index, 10, weights)
+        whole = rank(Query(vector=q, target_va=target), index, 10, weights)
+        out["hybrid_whole_prompt"].append(precision_ndcg([moods[s.row] for s in whole], rel))
+        words = content_words(p["prompt"])  # as Recommender.recommend does
+        phrases = embedder.embed(words) if len(words) >= 2 else None
+        res = rank(Query(vector=q, target_va=target, phrase_vectors=phrases), index, 10, weights)
         got = precision_ndcg([moods[s.row] for s in res], rel)
         out["hybrid"].append(got)
         per_prompt.append({"prompt": p["prompt"], "p@10": got[0], "top_tags": [moods[s.row] for s in res[:3]]})

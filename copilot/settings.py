@@ -26,6 +26,10 @@ Environment variables (all optional):
 ``COPILOT_HOST`` / ``_PORT``   where the web app listens (127.0.0.1:7860)
 ``COPILOT_AUTH``               ``user:password``; required to listen beyond loopback
 ``COPILOT_MAX_MESSAGE_CHARS``  longest chat message accepted (default 4000)
+``COPILOT_QUEUE_SIZE``         web requests waiting at most; more are refused (default 64)
+``COPILOT_CONCURRENCY``        web requests served at once per action (default 8)
+``COPILOT_UPLOAD_TTL``         seconds an uploaded or served file stays in Gradio's cache
+                               (default 3600)
 =============================  ==========================================================
 """
 
@@ -138,6 +142,9 @@ class Settings:
     max_history_turns: int = 20
     max_upload_bytes: int = 5_000_000
     requests_per_minute: int = 30
+    queue_size: int = 64
+    concurrency: int = 8
+    upload_ttl_s: int = 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -167,6 +174,9 @@ class Settings:
             max_history_turns=_int(env, "COPILOT_MAX_HISTORY_TURNS", 20, 1, 1000),
             max_upload_bytes=_int(env, "COPILOT_MAX_UPLOAD_BYTES", 5_000_000, 1000, 1_000_000_000),
             requests_per_minute=_int(env, "COPILOT_REQUESTS_PER_MINUTE", 30, 1, 100_000),
+            queue_size=_int(env, "COPILOT_QUEUE_SIZE", 64, 1, 100_000),
+            concurrency=_int(env, "COPILOT_CONCURRENCY", 8, 1, 1000),
+            upload_ttl_s=_int(env, "COPILOT_UPLOAD_TTL", 3600, 1, 30 * 86400),
         )
 
     # Derived locations -------------------------------------------------------------

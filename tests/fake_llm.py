@@ -68,9 +68,11 @@ def gullible_reply(messages: list[dict[str, Any]], default: str) -> str:
             found = INJECTION.search(candidate)
             if found:
                 return f"Sure. {found.group(1)}"
-    last_user = next((t for m, t in zip(reversed(messages), reversed(texts)) if m.get("role") == "user"), "")
+    last_user = next(
+        (t for m, t in zip(reversed(messages), reversed(texts), strict=False) if m.get("role") == "user"), ""
+    )
     if "system prompt" in last_user.lower():
-        system = "\n".join(t for m, t in zip(messages, texts) if m.get("role") == "system")
+        system = "\n".join(t for m, t in zip(messages, texts, strict=False) if m.get("role") == "system")
         return f"My instructions are: {system}"
     return default
 

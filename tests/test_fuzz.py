@@ -20,14 +20,12 @@ from copilot.errors import CatalogError, MidiError
 from copilot.melody.safe_midi import MidiLimits, ParsedMidi, parse_midi
 
 FUZZ = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 LIMITS = MidiLimits(timeout_s=5.0, cpu_s=4, max_bytes=20_000)
 
-NASTY_TEXT = st.text(
-    alphabet=st.sampled_from(list('ab,\t"\n\r{}[]:\\ ') + ["\x00", "\ufeff", "\u200b", "=cmd|", "é", "\udcff", "id"]),
-    max_size=300,
-)
+PIECES = [*'ab,\t"\n\r{}[]:\\ ', "\x00", "\ufeff", "\u200b", "\U000e0041", "=cmd|' /C calc'!A0", "é", "id", "x" * 5000]
+NASTY_TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
 def _check_catalog(tmp_path: Path, suffix: str, data: bytes) -> None:
@@ -57,7 +55,7 @@ def test_catalog_random_bytes(tmp_path_factory, data: bytes, suffix: str) -> Non
     suffix=st.sampled_from([".csv", ".tsv"]),
 )
 def test_catalog_csv_like(tmp_path_factory, header: str, rows: list[str], suffix: str) -> None:  # type: ignore[no-untyped-def]
-    data = (header + "\n" + "\n".join(rows)).encode("utf-8", "surrogateescape")
+    data = (header + "\n" + "\n".join(rows)).encode("utf-8") + b"\xff\xfe broken \xc3"
     _check_catalog(tmp_path_factory.mktemp("f"), suffix, data)
 
 
@@ -88,9 +86,9 @@ def _track(events: bytes) -> bytes:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    fmt=st.integers(0, 3),
-    ntracks=st.integers(0, 5),
-    division=st.sampled_from([0, 1, 96, 480, 0x7FFF, 0x8000 | 25]),
+    fmt=st.sampled_from([0, 1, 1, 2, 3]),
+    ntracks=st.sampled_from([0, 1, 1, 2, 3, 70]),
+    division=st.sampled_from([0, 1, 96, 480, 480, 0x7FFF, 0x8000 | 25]),
     bodies=st.lists(st.binary(max_size=120), min_size=0, max_size=4),
     declared_extra=st.integers(-4, 4),
     tail=st.binary(max_size=30),
@@ -119,3 +117,44 @@ def test_midi_random_bytes(data: bytes) -> None:
             parse_midi(blob, LIMITS)
         except MidiError:
             continue
+
+
+def _valid_midi() -> bytes:
+    import io
+
+    import mido
+
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    track.append(mido.MetaMessage("set_tempo", tempo=500_000, time=0))
+    track.append(mido.MetaMessage("time_signature", numerator=3, denominator=4, time=0))
+    for i, pitch in enumerate((60, 64, 67, 72)):
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0 if i == 0 else 10))
+        track.append(mido.MetaMessage("lyrics", text="la", time=0))
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=470))
+    buf = io.BytesIO()
+    mid.save(file=buf)
+    return buf.getvalue()
+
+
+VALID_MIDI = _valid_midi()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(st.tuples(st.integers(14, len(VALID_MIDI) - 1), st.integers(0, 255)), max_size=6),
+    cut=st.integers(14, len(VALID_MIDI)),
+    insert=st.binary(max_size=8),
+)
+def test_midi_mutated_valid_file(edits: list[tuple[int, int]], cut: int, insert: bytes) -> None:
+    data = bytearray(VALID_MIDI)
+    for pos, value in edits:
+        data[pos] = value
+    blob = bytes(data[:cut]) + insert + bytes(data[cut:]) if insert else bytes(data[:cut])
+    try:
+        result = parse_midi(blob, LIMITS)
+    except MidiError as exc:
+        assert "\n" not in exc.user_message()
+        return
+    assert all(0 <= n.pitch <= 127 and n.end >= n.start for n in result.notes)

@@ -32,15 +32,15 @@ def hostile_reply(canary: Canary) -> str:
     return (
         "Here are ideas <script>window.__pwned='script'</script>\n\n"
         "<img src=x onerror=\"window.__pwned='onerror'\"> "
-        f"<img src=\"{c('/img-tag.png')}\"> "
+        f'<img src="{c("/img-tag.png")}"> '
         f"![cover]({c('/md-image.png')}) "
         "[click me](javascript:window.__pwned='mdlink') "
         "<a href=\"javascript:window.__pwned='alink'\">open</a> "
         "<svg onload=\"window.__pwned='svg'\"></svg> "
-        f"<iframe src=\"{c('/iframe')}\"></iframe> "
+        f'<iframe src="{c("/iframe")}"></iframe> '
         f"<style>@import url({c('/css')});</style> "
-        f"<video src=\"{c('/video')}\" autoplay></video> "
-        f"<a href=\"{c('/link')}\">a page</a> "
+        f'<video src="{c("/video")}" autoplay></video> '
+        f'<a href="{c("/link")}">a page</a> '
         f"<details open ontoggle=\"window.__pwned='toggle'\">x</details> {END}"
     )
 
@@ -51,7 +51,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> Iterato
     canary = Canary()
     fake = FakeLLM(script=hostile_reply(canary), rate=200).start()
     catalog = small_catalog(root)
-    title = f"<img src=x onerror=\"window.__pwned='title'\"><img src=\"{canary.url('/title.png')}\">Sad Rain"
+    title = f'<img src=x onerror="window.__pwned=\'title\'"><img src="{canary.url("/title.png")}">Sad Rain'
     with catalog.open("a") as out:
         out.write(json.dumps({"id": "html-title", "title": title, "artist": "<b>x</b>", "moods": ["sad"]}) + "\n")
     app = start_app(root, embedder, {"COPILOT_LLM_BASE_URL": fake.url("script"), "COPILOT_LLM_RETRIES": "0"},
@@ -83,14 +83,22 @@ def test_hostile_reply_runs_nothing_and_loads_nothing(setup: tuple[App, Canary, 
         for message, marker in (("recommend sad songs for a rainy night", "#5 "), ("tell me something nice", END)):
             page.locator("#msg textarea").fill(message)
             page.locator("#send").click()
-            page.wait_for_function(
-                f"() => document.querySelector('#chat').innerText.includes({json.dumps(marker)})", timeout=60_000
-            )
+            try:
+                page.wait_for_function(
+                    f"() => document.querySelector('#chat').innerText.includes({json.dumps(marker)})", timeout=60_000
+                )
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "security_browser_timeout.png"), full_page=True)
+                raise AssertionError(
+                    f"no {marker!r} in the chat: {page.locator('#chat').inner_text()[-1500:]}"
+                ) from None
         page.wait_for_timeout(1500)
-        for link in page.locator("#chat a").all():
+        for link in page.locator("#chat a").all():  # every non-web link (javascript:, data:...) is clicked
+            if (link.get_attribute("href") or "").lower().startswith(("http://", "https://")):
+                continue  # following a plain web link is the user's choice, not the page loading something
             try:
                 link.click(timeout=2000, modifiers=[])
-            except Exception:  # noqa: BLE001 - a link the sanitizer made unclickable is fine
+            except Exception:
                 continue
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "security_browser_hostile.png"), full_page=True)

@@ -163,9 +163,20 @@ def test_history_and_context_are_capped(settings: Settings, embedder: object, fa
     state = cp.new_state()
     state.title = "T" * 10_000
     state.recommendations = [{"id": f"x{i}", "title": "L" * 5000, "artist": "A", "why": "w" * 5000} for i in range(30)]
-    for i in range(8):
+    for _i in range(8):
         reply(cp, state, "hello! how are you today?")
     assert len(state.history) <= 6
     messages = fake.requests[-1]["body"]["messages"]
     assert len(messages) <= 1 + 6 + 1
     assert len(messages[0]["content"]) < 2500 + 2000 + 1500, "the quoted song data is capped"
+
+
+def test_requests_per_session_are_capped(settings: Settings, embedder: object, fake: FakeLLM) -> None:
+    cp = make_copilot(settings, embedder, fake.url("script"), requests_per_minute=3)
+    state = cp.new_state()
+    for _ in range(3):
+        reply(cp, state, "help")
+    with pytest.raises(InputError) as info:
+        cp.handle("help", state)
+    assert "COPILOT_REQUESTS_PER_MINUTE" in info.value.user_message()
+    reply(cp, cp.new_state(), "help")  # another session is not affected

@@ -121,8 +121,13 @@ def app(tmp_path_factory: pytest.TempPathFactory, embedder: object, fake: FakeLL
         "COPILOT_LLM_TIMEOUT": "3",
         "COPILOT_LLM_RETRIES": "0",
         "GRADIO_SHARE": "True",  # must not turn a share link on
+        "COPILOT_UPLOAD_TTL": "3",  # uploads leave the cache after 3 s
+        "COPILOT_QUEUE_SIZE": "3",
+        "COPILOT_CONCURRENCY": "2",
     }
-    running = start_app(tmp_path_factory.mktemp("secweb"), embedder, extra)
+    root = tmp_path_factory.mktemp("secweb")
+    extra["GRADIO_TEMP_DIR"] = str(root / "gradio-cache")
+    running = start_app(root, embedder, extra)
     yield running
     stop_app(running)
 
@@ -160,9 +165,10 @@ def test_file_routes_refuse_everything_outside_the_output_folder(app: App) -> No
     created = not env_file.exists()
     if created:
         env_file.write_text("SECRET_IN_DOTENV=dotenv-canary-55\n")
-    models = sorted(Settings.from_env().model_dir.rglob("*.gguf"))[:1] + sorted(
-        Settings.from_env().model_dir.rglob("*.safetensors")
-    )[:1]
+    models = (
+        sorted(Settings.from_env().model_dir.rglob("*.gguf"))[:1]
+        + sorted(Settings.from_env().model_dir.rglob("*.safetensors"))[:1]
+    )
     assert models, "the model cache has model files to protect"
     (app.home / "sessions").mkdir(parents=True, exist_ok=True)
     secrets = {
@@ -174,7 +180,7 @@ def test_file_routes_refuse_everything_outside_the_output_folder(app: App) -> No
     try:
         for template in FILE_ROUTES:
             for path in traversal_paths(app, secrets):
-                status, headers, body = raw_get(app.port, template.format(path))
+                status, _headers, body = raw_get(app.port, template.format(path))
                 assert status in (400, 403, 404, 405), (template, path, status)
                 assert PASSWD_MARK.encode() not in body and b"dotenv-canary-55" not in body
                 assert b"SQLite format" not in body and b"GGUF" not in body[:16]
@@ -333,3 +339,114 @@ def test_api_key_never_leaks(app: App, fake: FakeLLM) -> None:
     config = urllib.request.urlopen(app.url + "config", timeout=10).read().decode().lower()
     for word in ("base_url", "api key", "endpoint", "chroma_url", "store_dir"):
         assert word not in config, f"the page exposes {word!r}"
+
+
+def _midi_bytes() -> bytes:
+    import io
+
+    import mido
+
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    for i, pitch in enumerate([60, 62, 64, 65, 67, 69, 71, 72, 71, 69]):
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0 if i == 0 else 10))
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=470))
+    buf = io.BytesIO()
+    mid.save(file=buf)
+    return buf.getvalue()
+
+
+def test_uploads_are_checked_on_the_server(app: App, tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    client = Client(app.url, verbose=False)
+    cases = {
+        "song.mid": (_midi_bytes(), "Your MIDI:"),
+        "page.mid": (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "HTML/SVG"),
+        "image.mid": (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "HTML/SVG"),
+        "text.mid": (b"just some text, not music", "MThd"),
+        "empty.mid": (b"", "MThd"),
+        "bomb.mid": (b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x00\x60MTrk\x00\x00\x00\x0c\x00\x90\x3c\x40"
+                     b"\x8f\xff\xff\x7f\x80\x3c\x00\x00", "Sorry:"),
+    }  # fmt: skip
+    for name, (data, expected) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        start = time.monotonic()
+        note = client.predict(handle_file(str(path)), api_name="/analyze_midi")[1]
+        assert expected in note, (name, note)
+        assert name == "song.mid" or note.startswith("Sorry:"), (name, note)
+        assert time.monotonic() - start < 20, name
+    big = tmp_path / "big.mid"
+    big.write_bytes(b"MThd" + b"\0" * 6_000_000)
+    try:
+        note = client.predict(handle_file(str(big)), api_name="/analyze_midi")[1]
+        assert note.startswith("Sorry:") and "COPILOT_MAX_UPLOAD_BYTES" in note
+    except Exception as exc:
+        assert "413" in str(exc) or "large" in str(exc).lower(), exc
+    # a path or URL in place of an uploaded file
+    for fake_path in ("/etc/passwd", str(app.store / "chroma.sqlite3"), "http://127.0.0.1:1/x.mid"):
+        kind, result = _call(client, "/analyze_midi", {"path": fake_path, "meta": {"_type": "gradio.FileData"}})
+        assert kind == "refused" or str(result[1]).startswith("Sorry:"), (fake_path, result)
+
+
+def test_upload_cache_stays_bounded(app: App, tmp_path: Path) -> None:
+    cache = app.root / "gradio-cache"
+    payload = _midi_bytes()
+    boundary = "copilotboundary"
+    for i in range(300):
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="u{i}.mid"\r\n'
+                "Content-Type: audio/midi\r\n\r\n"
+            ).encode()
+            + payload
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        req = urllib.request.Request(
+            f"{app.url}gradio_api/upload", data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )  # fmt: skip
+        assert urllib.request.urlopen(req, timeout=10).status == 200
+    files_after = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(files_after) >= 100, "uploads landed in the cache"
+    time.sleep(8)  # COPILOT_UPLOAD_TTL=3: the sweeper runs every 3 s for files older than 3 s
+    left = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(left) < 30, f"{len(left)} files still cached"
+
+
+def test_overload_is_refused_fast_and_politely(app: App, fake: FakeLLM) -> None:
+    """Queue of 3, 2 at a time, the LLM hanging (3 s budget): of 12 simultaneous chats the extra
+    ones get a fast "queue is full"; the rest a clear timeout message."""
+    import threading
+
+    fake.switch = "hang"
+    outcomes: list[tuple[str, float]] = []
+
+    def one() -> None:
+        start = time.monotonic()
+        body = json.dumps({"data": ["hello! how are you today?", []]}).encode()
+        req = urllib.request.Request(
+            f"{app.url}gradio_api/call/chat", data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            event = json.loads(urllib.request.urlopen(req, timeout=10).read())["event_id"]
+            text = urllib.request.urlopen(f"{app.url}gradio_api/call/chat/{event}", timeout=60).read().decode()
+            kind = "refused" if "queue is full" in text.lower() else "served" if "Sorry:" in text else "other"
+        except urllib.error.HTTPError as exc:
+            kind = f"http {exc.code}"
+        outcomes.append((kind, time.monotonic() - start))
+
+    try:
+        threads = [threading.Thread(target=one) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        fake.switch = "script"
+    kinds = [k for k, _ in outcomes]
+    assert "refused" in kinds and "served" in kinds, outcomes
+    assert all(k in ("refused", "served") for k in kinds), outcomes
+    assert max(s for k, s in outcomes if k == "refused") < 3.0, outcomes

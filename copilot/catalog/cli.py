@@ -98,7 +98,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     problems = check_store(settings, _embedder(settings))
     print(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False))
     if problems:
-        print("the song store is damaged; run `copilot catalog rebuild` to rebuild it from its sources", file=sys.stderr)
+        print(
+            "the song store is damaged; run `copilot catalog rebuild` to rebuild it from its sources", file=sys.stderr
+        )
     return 1 if problems else 0
 
 

@@ -53,6 +53,8 @@ class Query:
     ``tag_boost``: extra probability mass for tags the emotion engine proposed.
     ``feedback`` / ``cf``: per-song arrays aligned with the index (or None).
     ``exclude_ids``: songs never returned (e.g. the seed of "more like this").
+    ``phrase_vectors``: unit embeddings of the prompt's content words, one per row (or None);
+    see :func:`tag_probabilities`.
     """
 
     vector: np.ndarray
@@ -63,6 +65,7 @@ class Query:
     cf: np.ndarray | None = None
     exclude_ids: frozenset[str] = frozenset()
     prompt_words: frozenset[str] = frozenset()
+    phrase_vectors: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,39 @@ class Scored:
     why: dict[str, Any]
 
 
-def tag_probabilities(q: np.ndarray, index: CatalogIndex, tau: float, boost: Sequence[str] = ()) -> np.ndarray:
-    """Probability over ``index.tag_names`` that the prompt asks for each tag (sums to 1)."""
-    if index.proto_vecs.shape[0] == 0:
-        return np.zeros(len(index.tag_names), dtype=np.float32)
+PHRASE_SHARE = 0.5
+"""Share of the tag probabilities that comes from the prompt's single content words."""
+
+
+def _tag_softmax(q: np.ndarray, index: CatalogIndex, tau: float) -> np.ndarray:
     sims = index.proto_vecs @ q
     best = np.full(len(index.tag_names), -1.0, dtype=np.float32)
     np.maximum.at(best, index.proto_tag, sims.astype(np.float32))
     logits = (best - best.max()) / max(tau, 1e-4)
     probs = np.exp(logits)
-    probs /= probs.sum()
+    return probs / probs.sum()
+
+
+def tag_probabilities(
+    q: np.ndarray,
+    index: CatalogIndex,
+    tau: float,
+    boost: Sequence[str] = (),
+    phrases: np.ndarray | None = None,
+) -> np.ndarray:
+    """Probability over ``index.tag_names`` that the prompt asks for each tag (sums to 1).
+
+    With ``phrases`` (embeddings of the prompt's content words), the distribution is
+    ``(1 - PHRASE_SHARE) * whole-prompt + PHRASE_SHARE * mean over words``: a sentence
+    embedding can lock onto a surface phrase ("late drive" -> "a late-night mood") and
+    miss the word that carries the feeling ("bittersweet"); each word gets its own say.
+    """
+    if index.proto_vecs.shape[0] == 0:
+        return np.zeros(len(index.tag_names), dtype=np.float32)
+    probs = _tag_softmax(q, index, tau)
+    if phrases is not None and len(phrases):
+        words = np.mean([_tag_softmax(v, index, tau) for v in phrases], axis=0)
+        probs = (1.0 - PHRASE_SHARE) * probs + PHRASE_SHARE * words
     if boost:
         extra = np.array([1.0 if t in boost else 0.0 for t in index.tag_names], dtype=np.float32)
         if extra.sum() > 0:
@@ -136,7 +162,7 @@ def score_all(query: Query, index: CatalogIndex, w: Weights) -> tuple[np.ndarray
     chosen songs only (:func:`parts_of`).
     """
     q = query.vector.astype(np.float32)
-    probs = tag_probabilities(q, index, w.tau, query.tag_boost)
+    probs = tag_probabilities(q, index, w.tau, query.tag_boost, query.phrase_vectors)
     dim = index.tag_vecs.shape[1]
     if index.combined is not None and index.combined.shape[1] == dim + len(probs):
         total = index.combined @ np.concatenate([w.semantic * q, w.tag * probs]).astype(np.float32)

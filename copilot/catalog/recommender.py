@@ -15,6 +15,7 @@ hybrid of both all run through :func:`copilot.catalog.ranking.rank`.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -76,6 +77,107 @@ class Recommendation:
         }
 
 
+_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "some",
+        "something",
+        "anything",
+        "any",
+        "songs",
+        "song",
+        "music",
+        "tracks",
+        "track",
+        "tunes",
+        "tune",
+        "playlist",
+        "for",
+        "to",
+        "of",
+        "and",
+        "or",
+        "with",
+        "without",
+        "like",
+        "i",
+        "i'm",
+        "im",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "it's",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "be",
+        "was",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "about",
+        "please",
+        "give",
+        "play",
+        "find",
+        "recommend",
+        "suggest",
+        "want",
+        "need",
+        "looking",
+        "look",
+        "get",
+        "put",
+        "me",
+        "can",
+        "could",
+        "would",
+        "just",
+        "really",
+        "very",
+        "so",
+        "more",
+        "less",
+        "bit",
+        "kind",
+        "sort",
+        "feel",
+        "feeling",
+        "feels",
+        "vibe",
+        "vibes",
+        "mood",
+        "moods",
+    ]
+)
+MAX_PHRASES = 8
+
+
+def content_words(prompt: str) -> list[str]:
+    """The prompt's distinct content words (filler removed), at most :data:`MAX_PHRASES`.
+
+    >>> content_words("something bittersweet for a late drive")
+    ['bittersweet', 'late', 'drive']
+    """
+    out: list[str] = []
+    for word in re.findall(r"[a-z][a-z'-]*", prompt.lower()):
+        if word not in _FILLER and len(word) > 2 and word not in out:
+            out.append(word)
+    return out[:MAX_PHRASES]
+
+
 def _check_k(k: int) -> int:
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}", setting="--k")
@@ -123,7 +225,13 @@ class Recommender:
             raise InputError(f"the prompt is {len(prompt)} characters (limit {MAX_PROMPT_CHARS})")
         _check_k(k)
         index = self.store.snapshot()
-        query = Query(vector=self.embedder.embed([prompt])[0], filters=filters or parse_filters(prompt))
+        words = content_words(prompt)
+        vecs = self.embedder.embed([prompt, *words])
+        query = Query(
+            vector=vecs[0],
+            filters=filters or parse_filters(prompt),
+            phrase_vectors=vecs[1:] if len(words) >= 2 else None,
+        )
         query = self._with_emotion(query, prompt, emotion)
         return self._run(query, index, k, user, diverse)
 

@@ -54,6 +54,7 @@ from copilot.emotion.describe import summarize
 from copilot.emotion.head import HEAD_PATH, Head, load_head
 from copilot.emotion.labels import LABEL_VA_ARRAY
 from copilot.emotion.lexicon import lexicon_valence
+from copilot.emotion.moodwords import mood_word_evidence
 from copilot.emotion.prototypes import flat_prototypes
 from copilot.emotion.tags import TAG_VA, TAG_WORDS
 from copilot.errors import InputError, ModelError
@@ -69,7 +70,7 @@ CHUNK_WORDS = 48
 """Words per embedded chunk (well inside MiniLM's 256 word pieces)."""
 ANCHOR_TOP_K = 8
 ANCHOR_TEMPERATURE = 0.05
-VA_WEIGHTS: dict[str, float] = {"labels": 1.0, "anchors": 1.0, "lexicon": 0.5}
+VA_WEIGHTS: dict[str, float] = {"labels": 1.0, "anchors": 1.0, "lexicon": 0.5, "mood_words": 1.5}
 """Weights of the three valence/arousal estimates (the lexicon has no arousal)."""
 VA_GAIN = 1.6
 
@@ -206,6 +207,8 @@ class EmotionAnalyzer:
         labels = _calibrate(head.label_probs(x), head.label_thresholds)
         ekman = self.ekman_mix(x)
         va = self._valence_arousal(x, labels, texts)
+        if texts is not None:
+            ekman = with_mood_words(ekman, texts)
         out = []
         for i in range(len(x)):
             ek = {g: round(float(ekman[i, j]), 4) for j, g in enumerate(EKMAN_LABELS)}
@@ -245,11 +248,33 @@ class EmotionAnalyzer:
                 score, hits = lexicon_valence(text)
                 if hits:
                     lex[i, 0] = score
-        return {"labels": lab, "anchors": anc, "lexicon": lex}
+        mood = np.full((len(x), 2), np.nan, dtype=np.float32)
+        if texts is not None:
+            for i, text in enumerate(texts):
+                evidence = mood_word_evidence(text)
+                if evidence is not None:
+                    mood[i] = evidence[1:]
+        return {"labels": lab, "anchors": anc, "lexicon": lex, "mood_words": mood}
 
     def _valence_arousal(self, x: np.ndarray, labels: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
         parts = self.va_parts(x, labels, texts)
         return mix_va(parts)
+
+
+MOOD_WORD_WEIGHT = 0.5
+"""Share of the Ekman distribution given to songwriters' mood words when a text has any
+(:mod:`copilot.emotion.moodwords`): "blue" or "bittersweet" are read as feelings, not as
+a colour or a taste."""
+
+
+def with_mood_words(ekman: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Mix the mood-word lexicon into Ekman rows whose text has mood words (rows sum to 1)."""
+    out = ekman.copy()
+    for i, text in enumerate(texts):
+        evidence = mood_word_evidence(text)
+        if evidence is not None:
+            out[i] = (1.0 - MOOD_WORD_WEIGHT) * out[i] + MOOD_WORD_WEIGHT * evidence[0]
+    return out
 
 
 def _softmax_top(sims: np.ndarray, k: int) -> np.ndarray:

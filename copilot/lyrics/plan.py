@@ -219,15 +219,35 @@ def substitute_end(
         return k == n or (target is not None and abs(rest + k - target) <= SYLLABLE_TOLERANCE)
 
     cands = [w for w in partners(partner_end, theme, None, exclude | {partner_end, old}, k=30) if fits(w)]
+    # keep the word's grammatical shape where we can (a verb in -ing for a verb in -ing, a plural for a plural)
+    same_shape = [w for w in cands if _suffix_class(w) == _suffix_class(old)]
+    cands = same_shape or cands
     if not cands:
         return None
-    if embed is not None:
-        vecs = embed([old, theme, *cands])
-        sims = vecs[2:] @ vecs[0] + 0.3 * (vecs[2:] @ vecs[1])
-        best = cands[int(np.argmax(sims))]
-    else:
-        best = cands[0]
-    return _replace_last_word(line, best)
+    if embed is None:
+        return _replace_last_word(line, cands[0])
+    # judge each swap in context: the whole new line against the old line (and the theme),
+    # so the chosen word fits the sentence, not just the word it replaces
+    swapped = [_replace_last_word(line, w) for w in cands]
+    vecs = embed([line, theme, *swapped])
+    sims = vecs[2:] @ vecs[0] + 0.3 * (vecs[2:] @ vecs[1])
+    return swapped[int(np.argmax(sims))]
+
+
+_SUFFIXES = ("ing", "ed", "ly", "s")
+
+
+def _suffix_class(word: str) -> str:
+    """A crude part-of-speech hint from the ending: "ing", "ed", "ly", "s" or "".
+
+    >>> _suffix_class("burning"), _suffix_class("stars"), _suffix_class("kiss"), _suffix_class("fire")
+    ('ing', 's', '', '')
+    """
+    w = word.lower()
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) > len(suffix) + 2 and not w.endswith("ss"):
+            return suffix
+    return ""
 
 
 def cached(embed: prosody.Embed) -> prosody.Embed:
