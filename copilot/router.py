@@ -247,8 +247,8 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
         scores["write_lyrics"] -= 1.5
     if f["ref"] is not None or f["ref_kind"]:
         judged = ra.unnegate(f["masked"])
-        pos, neg = bool(_POS.search(judged)), bool(_NEG.search(judged))
-        if pos or neg:
+        is_pos, is_neg = bool(_POS.search(judged)), bool(_NEG.search(judged))
+        if is_pos or is_neg:
             scores["feedback"] += 2.3 if f["ref"] is not None else 1.6
         if re.search(r"\b(?:like|similar)\b", f["masked"]) and re.search(
             r"\b(?:more|songs?|tracks?|others?|anything|something|find|give|show)\b", low

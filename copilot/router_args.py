@@ -146,8 +146,9 @@ def find_key(text: str) -> str | None:
         if letter.islower() and not acc and not cue and before.strip() != "":
             continue
         return f"{_tonic(letter, acc)} {_MODES[mode.lower()]}"
-    m = _KEY_AFTER_KEY_RE.search(text)
-    if m:
+    after = _KEY_AFTER_KEY_RE.search(text)
+    if after:
+        m = after
         minor = (m.group(3) or "").lower().startswith("m") and not (m.group(3) or "").lower().startswith("ma")
         return f"{_tonic(m.group(1), m.group(2))} {'minor' if minor else 'major'}"
     for m in _KEY_SHORT_RE.finditer(text):

@@ -54,7 +54,8 @@ def parse_reply(reply: str) -> tuple[str, dict[str, Any], str | None] | None:
         return None
     if not isinstance(data, dict) or data.get("name") not in INTENTS:
         return None
-    args = data.get("args") if isinstance(data.get("args"), dict) else {}
+    raw_args = data.get("args")
+    args: dict[str, Any] = raw_args if isinstance(raw_args, dict) else {}
     question = args.get("question") if isinstance(args.get("question"), str) else None
     return str(data["name"]), args, question
 

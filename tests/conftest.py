@@ -26,7 +26,13 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("COPILOT_HOME", str(home))
     monkeypatch.setenv("COPILOT_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("COPILOT_MODEL_DIR", str(REAL_MODEL_DIR))
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "COPILOT_LLM_BASE_URL", "COPILOT_LLM_API_KEY", "COPILOT_CHROMA_URL"):
+    for name in (
+        "OPENAI_BASE_URL",
+        "OPENAI_API_KEY",
+        "COPILOT_LLM_BASE_URL",
+        "COPILOT_LLM_API_KEY",
+        "COPILOT_CHROMA_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COPILOT_LOCAL_MODEL", "tiny")
     return Settings.from_env()

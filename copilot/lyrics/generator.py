@@ -167,8 +167,12 @@ class LyricWriter:
                 for cand in options:
                     s = score + (0.0 if i in locked else self._line_score(cand, target) if cand else -10.0)
                     if i in prev_in_group:
-                        a = lines[prev_in_group[i]]
-                        k = prosody.rhyme_kind(prosody.last_word(a), prosody.last_word(cand)) if a and cand else "none"
+                        prev = lines[prev_in_group[i]]
+                        k = (
+                            prosody.rhyme_kind(prosody.last_word(prev), prosody.last_word(cand))
+                            if prev and cand
+                            else "none"
+                        )
                         s += _RHYME_SCORE[k]
                     ends = [prosody.last_word(x) for x in lines]
                     if cand and prosody.last_word(cand) in ends:
