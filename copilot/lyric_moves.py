@@ -97,10 +97,18 @@ def _checks_line(lyr: Lyrics) -> str:
     from copilot.lyrics.checks import check_lyrics
 
     chk = check_lyrics(lyr)
-    return (
+    text = (
         f"Checked: {chk.lines_on_target}/{chk.lines_total} lines within one syllable of target, "
         f"{chk.pairs_ok}/{chk.pairs_required} rhyme pairs rhyme."
     )
+    # be open about last-resort repairs: a swapped end word rhymes but may read badly
+    swapped = [n.split(":")[0] for n in lyr.notes if "end word changed" in n]
+    if swapped:
+        text += (
+            f" To make them rhyme I swapped the last word of {', '.join(swapped)};"
+            ' if one reads badly, say "rewrite line N".'
+        )
+    return text
 
 
 def _store_lyrics(state: SongState, lyr: Lyrics) -> None:
