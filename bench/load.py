@@ -117,8 +117,9 @@ def burst(url: str, n: int) -> dict[str, Any]:
             kind = "error" if "event: error" in stream else "ok"
             if "queue is full" in stream.lower():
                 kind = "refused"
-        except urllib.error.HTTPError as exc:
-            kind = f"http {exc.code}"
+        except urllib.error.HTTPError as exc:  # a full queue answers 503 {"detail": "Queue is full..."}
+            body = exc.read().decode(errors="replace").lower()
+            kind = "refused" if exc.code == 503 and "queue is full" in body else f"http {exc.code}"
         except Exception as exc:
             kind = type(exc).__name__
         with lock:

@@ -135,7 +135,10 @@ def bench_scale(settings: Settings, embedder, n: int, prompts: list[str], rng: n
         rec = Recommender(store, embedder, None, FeedbackStore(tmp / "fb"))
         for p in prompts[:3]:
             rec.recommend(p)
-        cache = dict(zip(prompts, embedder.embed(prompts), strict=True))
+        from copilot.catalog.recommender import content_words
+
+        texts = sorted({t for p in prompts for t in (p, *content_words(p))})
+        cache = dict(zip(texts, embedder.embed(texts), strict=True))
 
         class Precomputed:  # the same vectors, without the model: isolates our part of the latency
             dim, name = embedder.dim, embedder.name
