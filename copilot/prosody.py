@@ -63,13 +63,16 @@ RHYMING_KINDS = frozenset({"perfect", "multi", "slant"})
 """Kinds that count as a rhyme in checks and benchmarks."""
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+")
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     """
 a an the and or but of to in on at by for with from as is am are was were be been it its i you he
 she we they me him her us them my your his our their that this these those so if than then do does
 did not no nor can could will would shall should may might must has have had
+i'm i'll i've it's that's there's they're we're what's you're
 """.split()  # noqa: SIM905
 )
+"""Monosyllables sung and spoken unstressed unless nothing else can take the beat
+(articles, prepositions, pronouns, auxiliaries); shared by the lyric checks and the melody."""
 
 
 # --- dictionary --------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def word_stress(word: str) -> list[int]:
     w = word.lower()
     n = word_syllables(w)
     if n == 1:
-        return [0 if w in _FUNCTION_WORDS else 1]
+        return [0 if w in FUNCTION_WORDS else 1]
     prons = pronunciations(w)
     if prons:
         return _vowel_stresses(prons[0])
@@ -396,7 +399,7 @@ def rhymes_for(
                 for other in _rhyme_index()[other_part][:60]:
                     if other not in cands and rhyme_kind(w, other) in RHYMING_KINDS:
                         cands[other] = "slant"
-    items = [(c, k) for c, k in cands.items() if c not in _FUNCTION_WORDS and c != w]
+    items = [(c, k) for c, k in cands.items() if c not in FUNCTION_WORDS and c != w]
     strength = {"multi": 0.15, "perfect": 0.15, "slant": 0.0}
     if theme and embed is not None and items:
         vecs = embed([theme, *(c for c, _ in items)])
