@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 SYS_RUN  := fluidsynth timgm6mb-soundfont
 SYS_TEST := $(SYS_RUN) chromium chromium-driver
 
-.PHONY: help setup setup-test run test lint bench clean-store system-run system-test models-run models-test demo-data
+.PHONY: help setup setup-test run test lint bench audit clean-store system-run system-test models-run models-test demo-data
 
 help:
 	@echo "make run    set up everything and start the app on http://127.0.0.1:7860"
@@ -75,6 +75,11 @@ lint: $(DEPS)
 
 bench: $(DEPS) models-run
 	$(PY) bench/run_all.py
+
+# pip-audit where a vulnerability database answers (exit 2: none reachable from here);
+# tests/test_dependencies.py checks version floors offline in every test run.
+audit: $(DEPS)
+	$(PY) bench/audit.py
 
 clean-store:
 	rm -rf vectorstore/chroma

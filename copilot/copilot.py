@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import string
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +184,8 @@ class Copilot:
         self._warm: threading.Thread | None = None
         self.warm_errors: list[str] = []
         self.emotion_available = True
+        self._recent: dict[str, deque[float]] = {}  # session id -> times of its last messages (monotonic s)
+        self._rate_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings, **parts: Any) -> Copilot:
@@ -253,7 +257,28 @@ class Copilot:
         stream always ends with ``done``.
         """
         text = self.check_message(message)
+        self.check_rate(state.session_id)
         return self._turn(text, state)
+
+    def check_rate(self, session_id: str, now: float | None = None) -> None:
+        """:class:`InputError` when ``session_id`` sent more than ``requests_per_minute`` messages
+        in the last 60 s (the refused message does not count)."""
+        now = time.monotonic() if now is None else now
+        limit = self.settings.requests_per_minute
+        with self._rate_lock:
+            if len(self._recent) > 10_000:  # forget idle sessions; memory stays bounded
+                for sid in [k for k, q in self._recent.items() if not q or now - q[-1] > 60]:
+                    del self._recent[sid]
+            times = self._recent.setdefault(session_id, deque())
+            while times and now - times[0] > 60:
+                times.popleft()
+            if len(times) >= limit:
+                wait = 60 - (now - times[0])
+                raise InputError(
+                    f"that is more than {limit} messages a minute; please wait {wait:.0f} s",
+                    setting="COPILOT_REQUESTS_PER_MINUTE",
+                )
+            times.append(now)
 
     def _turn(self, text: str, state: SongState) -> Iterator[Event]:
         from copilot import lyric_moves, moves

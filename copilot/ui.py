@@ -18,6 +18,7 @@ from typing import Any
 
 from copilot.copilot import Copilot
 from copilot.errors import CopilotError, InputError
+from copilot.llm.guard import safe_markdown
 from copilot.settings import Settings
 from copilot.song import SongState
 
@@ -177,9 +178,10 @@ def build_demo(copilot: Copilot) -> Any:
     def respond(message: Any, history: Any, state: Any) -> Iterator[tuple[Any, ...]]:
         """Stream the reply to ``message`` into the chat; the panel refreshes afterwards."""
         state = session(state)
-        history = [m for m in history if isinstance(m, dict)] if isinstance(history, list) else []
+        history = _check_history(history, 2 * settings.max_history_turns)
         text = message if isinstance(message, str) else ""
-        history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
+        shown = safe_markdown(text[: settings.max_message_chars])  # the page renders Markdown: keep it inert
+        history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": ""}]
         reply, progress, play = "", "", False
         try:
             events = copilot.handle(text, state)
@@ -194,13 +196,14 @@ def build_demo(copilot: Copilot) -> Any:
                     reply += ("\n\n" if reply else "") + f"Sorry: {event.text}"
                 elif event.kind == "state" and event.data.get("play"):
                     play = True
-                history[-1] = {"role": "assistant", "content": reply + (f"\n\n_{progress}_" if progress else "")}
+                shown = safe_markdown(reply) + (f"\n\n_{safe_markdown(progress)}_" if progress else "")
+                history[-1] = {"role": "assistant", "content": shown}
                 yield history, "", state, play
         except InputError as exc:
-            history[-1] = {"role": "assistant", "content": f"Sorry: {exc.user_message()}"}
-            yield history, message if isinstance(message, str) else "", state, False
+            history[-1] = {"role": "assistant", "content": f"Sorry: {safe_markdown(exc.user_message())}"}
+            yield history, text[: settings.max_message_chars], state, False
         except CopilotError as exc:
-            history[-1] = {"role": "assistant", "content": f"Sorry: {exc.user_message()}"}
+            history[-1] = {"role": "assistant", "content": f"Sorry: {safe_markdown(exc.user_message())}"}
             yield history, "", state, False
         except Exception:  # the page must never get stuck; the trace goes to the server log
             log.exception("unexpected error in a chat turn")
@@ -237,12 +240,26 @@ def build_demo(copilot: Copilot) -> Any:
             note = f"Sorry: {exc.user_message()}"
         return state, note, rec_rows(state)
 
+    def analyze_upload(file: Any, state: Any) -> tuple[Any, str]:
+        """Check (size, MThd, inside the upload cache) and analyze an uploaded MIDI file."""
+        from copilot.uploads import analyze_midi_upload, describe_analysis
+
+        state = session(state)
+        try:
+            note = describe_analysis(analyze_midi_upload(file, settings, [Path(gr.utils.get_upload_folder())]))
+        except CopilotError as exc:
+            note = f"Sorry: {exc.user_message()}"
+        return state, safe_markdown(note)
+
     def on_load(state: Any) -> tuple[Any, ...]:
         copilot.warm_up()
         state = session(state)
         return (state, *panel(state))
 
-    with gr.Blocks(title="copilot: songwriter's co-pilot", analytics_enabled=False, fill_width=True) as demo:
+    ttl = settings.upload_ttl_s  # uploads and served copies leave Gradio's cache after ttl seconds
+    with gr.Blocks(
+        title="copilot: songwriter's co-pilot", analytics_enabled=False, fill_width=True, delete_cache=(ttl, ttl)
+    ) as demo:
         state = gr.State(None)
         play_flag = gr.State(False)
         gr.Markdown(
@@ -276,6 +293,9 @@ def build_demo(copilot: Copilot) -> Any:
                 with gr.Row():
                     form_tb = gr.Textbox(label="Form", scale=4)
                     apply_btn = gr.Button("Apply", scale=1, elem_id="apply")
+                    midi_up = gr.UploadButton(
+                        "Analyze my MIDI", file_types=[".mid", ".midi"], scale=1, elem_id="midi-up", size="sm"
+                    )
                 note_md = gr.Markdown()
                 lyrics_df = gr.Dataframe(
                     headers=LYRIC_COLUMNS,
@@ -340,7 +360,10 @@ def build_demo(copilot: Copilot) -> Any:
         dislike_btn.click(
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
         )
+        midi_up.upload(analyze_upload, [midi_up, state], [state, note_md], api_name="analyze_midi")
         demo.load(on_load, [state], [state, *panel_outputs], api_name="load", api_visibility="private")
+    # a bounded queue: beyond queue_size waiting requests, callers get a fast "queue is full"
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     return demo
 
 
@@ -355,6 +378,14 @@ def _check_number(value: Any, count: int) -> int:
     if not 1 <= number <= count:
         raise InputError(f"choose a result number between 1 and {count}")
     return number
+
+
+def _check_history(value: Any, limit: int) -> list[dict[str, Any]]:
+    """The chat shown so far as sent by the page: the last ``limit`` well-formed messages only."""
+    if not isinstance(value, list):
+        return []
+    keep = [m for m in value[-limit:] if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+    return [{"role": str(m["role"]), "content": m.get("content", "")} for m in keep]
 
 
 def _check_form(value: Any) -> list[str] | None:

@@ -45,6 +45,7 @@ def _send(page, message: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_new_user_journey(app: RunningApp, tmp_path: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium")
@@ -77,13 +78,24 @@ def test_new_user_journey(app: RunningApp, tmp_path: Path) -> None:
         _wait_for_chat(page, "Here is a melody")
         page.wait_for_selector("#dl-mid", state="visible", timeout=30_000)
 
-        # play the preview: the player's play button; its clock must then advance past 0:00
-        page.locator("#preview button.play-pause-button").click()
-        page.wait_for_function(
+        # play the preview: the player's play button; its clock must then advance past 0:00.
+        # The player loads the WAV asynchronously; a click before it is ready is ignored, so
+        # click again (up to three times) until the clock moves.
+        clock_moved = (
             "() => { const m = document.querySelector('#preview').innerText.match(/(\\d+):(\\d\\d)/);"
-            " return m !== null && Number(m[1]) * 60 + Number(m[2]) >= 1; }",
-            timeout=15_000,
+            " return m !== null && Number(m[1]) * 60 + Number(m[2]) >= 1; }"
         )
+        for attempt in range(3):
+            page.locator("#preview button.play-pause-button").click()
+            try:
+                page.wait_for_function(clock_moved, timeout=8_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+                if page.locator("#preview button.play-pause-button").get_attribute("aria-label") == "Pause":
+                    page.locator("#preview button.play-pause-button").click()  # back to paused
+                page.wait_for_timeout(1000)
         assert page.locator("#preview button.play-pause-button").get_attribute("aria-label") == "Pause"
         page.screenshot(path=str(ARTIFACTS / "browser_3_melody.png"), full_page=True)
 

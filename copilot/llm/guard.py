@@ -140,18 +140,19 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 def safe_markdown(text: str) -> str:
     """Text from the LLM or the catalog made inert for a Markdown chat view.
 
-    HTML is escaped (shown, never parsed), Markdown images become their alt text (a
-    reply can load nothing), and links keep only their text unless they are plain
-    http(s) links (no ``javascript:``, ``data:`` or ``file:``).
+    Every ``<`` is backslash-escaped (Markdown shows it as a character: no HTML tag, no
+    ``<url>`` autolink), Markdown images become their alt text (a reply can load nothing),
+    and links keep only their text unless they are plain http(s) links (no
+    ``javascript:``, ``data:`` or ``file:``).
 
-    >>> safe_markdown('<img src=x onerror=alert(1)> ![a](http://h/x.png) [b](javascript:x)')
-    '&lt;img src=x onerror=alert(1)&gt; [image: a] b'
+    >>> safe_markdown('<img src=x onerror=alert(1)> ![a](http://h/x.png) [b](javascript:x) ![c][r]')
+    '\\\\<img src=x onerror=alert(1)> [image: a] b !\\\\[c][r]'
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"\\*<", r"\\<", text)
     text = _MD_IMAGE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", text)
 
     def link(m: re.Match[str]) -> str:
         target = m.group(2).strip().lower()
         return m.group(0) if target.startswith(("http://", "https://")) else m.group(1)
 
-    return _MD_LINK.sub(link, text)
+    return _MD_LINK.sub(link, text).replace("![", "!\\[")  # reference-style images too
