@@ -11,7 +11,7 @@ answered (fast, polite refusal or not).
     python bench/load.py                        # 50 sessions, 10 minutes
     python bench/load.py --sessions 10 --minutes 0.33 --burst 0
 
-Writes bench/out/load.json. Figures go to docs/benchmarks/load.md.
+Writes bench/out/load.json. Figures go to docs/benchmarks.md, Load.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ SETTINGS: dict[str, Any] = {
     "seed": 0,
     "threshold_grid": [0.02, 0.90, 0.01],
 }
-"""Training settings (chosen on GoEmotions dev; see docs/benchmarks/emotion.md)."""
+"""Training settings (chosen on GoEmotions dev; see docs/benchmarks.md, Emotion)."""
 
 DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "bench" / "out" / "emotion_cache"
 
