@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from copilot.errors import InputError, NotFound
+from copilot.errors import InputError, NotFound, StoreError
 from copilot.moves import Moves, _args, _ev, _is_moody, apply_mood
 from copilot.song import SongState
 from copilot.types import EKMAN_LABELS, Emotion
@@ -129,9 +129,12 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
         if felt is not None:
             apply_mood(cp, state, felt)
         extra = tuple(rec.get("moods") or [])[:3]
-        lyrics_of = getattr(getattr(cp.engines.get("recommender"), "store", None), "lyrics_of", None)
-        if callable(lyrics_of):
-            references = tuple(lyrics_of(str(rec["id"])))[:MAX_REFERENCE_LINES]
+        try:
+            lyrics_of = getattr(getattr(cp.engines.get("recommender"), "store", None), "lyrics_of", None)
+            if callable(lyrics_of):
+                references = tuple(lyrics_of(str(rec["id"])))[:MAX_REFERENCE_LINES]
+        except StoreError as exc:  # the store is down: write from the song's moods alone
+            yield _ev("text", f"(I can't read that song's lyrics now: {exc.user_message()}; writing from its moods.)\n")
         yield _ev("state", changed=("mood", "params"))
     elif _is_moody(emotion) and emotion is not None:
         apply_mood(cp, state, emotion)

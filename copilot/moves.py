@@ -363,9 +363,12 @@ def rec_to_dict(rec: Any) -> dict[str, Any]:
     return data
 
 
-def _show_recs(state: SongState, results: list[Any], heading: str) -> Moves:
+def _show_recs(state: SongState, results: list[Any], heading: str, recommender: Any = None) -> Moves:
     state.recommendations = [rec_to_dict(r) for r in results]
     yield _ev("state", changed=("recommendations",))
+    stale = getattr(getattr(recommender, "store", None), "stale_reason", None)
+    if stale:
+        yield _ev("text", f"({stale}; these come from the copy of the catalog I read earlier.)\n")
     if not state.recommendations:
         yield _ev(
             "text", "I found nothing that fits. Try other words, or load the demo catalog: `copilot catalog load-demo`."
@@ -387,8 +390,9 @@ def do_recommend(cp: Copilot, text: str, state: SongState, intent: Any, emotion:
         apply_mood(cp, state, emotion)
         yield _ev("state", changed=("mood", "params"))
     yield _ev("progress", "Searching the catalog...")
-    results = cp.engines.get("recommender").recommend(query, k, state.session_id, emotion=emotion)
-    yield from _show_recs(state, list(results), "Here are some songs for that:")
+    recommender = cp.engines.get("recommender")
+    results = recommender.recommend(query, k, state.session_id, emotion=emotion)
+    yield from _show_recs(state, list(results), "Here are some songs for that:", recommender)
 
 
 def _ref(args: dict[str, Any], state: SongState) -> int:
@@ -412,13 +416,13 @@ def do_more_like(cp: Copilot, text: str, state: SongState, intent: Any, emotion:
             sample = Lyrics.from_dict(state.lyrics).text()
         yield _ev("progress", "Looking for songs with words like these...")
         yield from _show_recs(
-            state, list(recommender.like_text(sample, 5, state.session_id)), "Songs with words like these:"
+            state, list(recommender.like_text(sample, 5, state.session_id)), "Songs with words like these:", recommender
         )
         return
     rec = state.recommendation(_ref(args, state))
     yield _ev("progress", f"Looking for songs like {rec.get('title')}...")
     results = recommender.more_like(str(rec["id"]), 5, state.session_id)
-    yield from _show_recs(state, list(results), f"More like {rec.get('title')}:")
+    yield from _show_recs(state, list(results), f"More like {rec.get('title')}:", recommender)
 
 
 def record_feedback(cp: Copilot, state: SongState, rec: dict[str, Any], kind: str) -> None:

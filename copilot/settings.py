@@ -12,6 +12,7 @@ Environment variables (all optional):
                                ``<project>/vectorstore/chroma``
 ``COPILOT_MODEL_DIR``          verified model files; default ``$COPILOT_HOME/models``
 ``COPILOT_CHROMA_URL``         use a Chroma server (``http://127.0.0.1:8000``) instead
+``COPILOT_CHROMA_TIMEOUT``     seconds to wait for that server per request; default 10
 ``COPILOT_LLM_BASE_URL``       OpenAI-compatible endpoint (falls back to
                                ``OPENAI_BASE_URL``); unset: the embedded llama.cpp server
 ``COPILOT_LLM_API_KEY``        its key (falls back to ``OPENAI_API_KEY``)
@@ -125,6 +126,7 @@ class Settings:
     store_dir: Path = VECTORSTORE_DIR / "chroma"
     model_dir: Path = field(default_factory=lambda: Path.home() / ".copilot" / "models")
     chroma_url: str | None = None
+    chroma_timeout_s: float = 10.0
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_model: str = "local"
@@ -157,6 +159,7 @@ class Settings:
             store_dir=Path(store).expanduser() if store else VECTORSTORE_DIR / "chroma",
             model_dir=Path(_str(env, "COPILOT_MODEL_DIR") or home / "models").expanduser(),
             chroma_url=_str(env, "COPILOT_CHROMA_URL"),
+            chroma_timeout_s=_float(env, "COPILOT_CHROMA_TIMEOUT", 10.0, 0.1, 600.0),
             llm_base_url=_str(env, "COPILOT_LLM_BASE_URL", "OPENAI_BASE_URL"),
             llm_api_key=_str(env, "COPILOT_LLM_API_KEY", "OPENAI_API_KEY"),
             llm_model=_str(env, "COPILOT_LLM_MODEL") or "local",

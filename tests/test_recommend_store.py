@@ -8,15 +8,12 @@ import csv
 import io
 import json
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chroma_proc import start_chroma
 
 from copilot import cli
 from copilot.catalog.demo import DEMO_FILES
@@ -27,7 +24,6 @@ from copilot.catalog.store import SongStore
 from copilot.errors import InputError, NotFound
 from copilot.settings import Settings
 
-CHROMA = Path(sys.executable).parent / "chroma"
 PICK = {"sad": 3, "happy": 3, "christmas": 2, "relaxing": 3, "energetic": 3, "horror": 2, "romantic": 2}
 
 
@@ -58,33 +54,11 @@ def catalog_file(tmp_path: Path) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` on 127.0.0.1 for this module; yields its URL."""
     path = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("chroma server did not start") from None
-            time.sleep(0.2)
+    proc, url = start_chroma(path)
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -66,7 +66,12 @@ def embedding_function_class() -> type:
 
 
 def make_client(settings: Settings) -> Any:
-    """A Chroma client: HttpClient when ``settings.chroma_url`` is set, else PersistentClient."""
+    """A Chroma client: HttpClient when ``settings.chroma_url`` is set, else PersistentClient.
+
+    A server is asked for its heartbeat first (``settings.chroma_timeout_s`` seconds at most),
+    and every later request of the client is bounded by the same timeout: chromadb's own
+    HTTP session waits forever, so a hung server would hang the chat.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -74,17 +79,52 @@ def make_client(settings: Settings) -> Any:
     try:
         if settings.chroma_url:
             url = urlparse(settings.chroma_url)
-            return chromadb.HttpClient(
+            check_server(settings.chroma_url, settings.chroma_timeout_s)
+            client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
+            bound_timeouts(client, settings.chroma_timeout_s)
+            return client
         settings.store_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+    except StoreError:
+        raise
     except Exception as exc:  # chromadb raises many types (ValueError, ConnectionError, its own)
         where = settings.chroma_url or settings.store_dir
         raise StoreError(
             f"cannot open the song store at {where}: {exc}",
             setting="COPILOT_CHROMA_URL" if settings.chroma_url else "COPILOT_STORE_DIR",
         ) from exc
+
+
+def check_server(base_url: str, timeout_s: float) -> None:
+    """Raise :class:`StoreError` unless the Chroma server at ``base_url`` answers its
+    heartbeat within ``timeout_s`` seconds."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base_url.rstrip('/')}/api/v2/heartbeat", timeout=timeout_s) as resp:
+            resp.read(4096)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise StoreError(
+            f"the Chroma server at {base_url} is not answering ({reason})", setting="COPILOT_CHROMA_URL"
+        ) from exc
+
+
+def bound_timeouts(client: Any, timeout_s: float) -> None:
+    """Give a chromadb HttpClient's HTTP session a finite timeout (seconds).
+
+    chromadb 1.x builds its httpx session with ``timeout=None``; the session sits on
+    ``client._server._session``. If a later chromadb moves it, this raises rather than
+    leaving requests unbounded (tests/test_store_faults.py checks a hung server)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):
+        raise StoreError("this chromadb version hides its HTTP session; cannot bound its timeouts")
+    session.timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))

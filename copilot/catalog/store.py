@@ -118,6 +118,23 @@ class SongStore:
         self._index_gen: str | None = None
         self._protos: tuple[list[str], np.ndarray] | None = None
         self._mutex = threading.Lock()
+        self.stale_reason: str | None = None
+        """Set when the last :meth:`snapshot` served the copy already in memory because the
+        store stopped answering (a person-readable reason); None when it was fresh."""
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn any failure of a Chroma read into one clear :class:`StoreError`."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:  # httpx timeouts, connection errors, chromadb's own errors
+            where = "the Chroma server" if self.store_dir is None else "the song store"
+            raise StoreError(
+                f"{where} at {self.location} did not answer ({what}): {type(exc).__name__}: {exc}"[:300],
+                setting="COPILOT_CHROMA_URL" if self.store_dir is None else "COPILOT_STORE_DIR",
+            ) from exc
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> SongStore:
@@ -268,24 +285,28 @@ class SongStore:
     # Reading --------------------------------------------------------------------------
     def generation(self) -> str:
         """Changes after every write (by any process)."""
-        got = self.meta.get(ids=["generation"], include=["metadatas"])
+        with self._reading("generation"):
+            got = self.meta.get(ids=["generation"], include=["metadatas"])
         metas = got.get("metadatas") or []
         return str(metas[0].get("value")) if metas and metas[0] else "0"
 
     def count(self) -> int:
         """Number of songs stored."""
-        return int(self.songs.count())
+        with self._reading("count"):
+            return int(self.songs.count())
 
     def get(self, song_id: str) -> dict[str, Any] | None:
         """A song's stored metadata (plus ``id``), or None."""
-        got = self.songs.get(ids=[song_id], include=["metadatas"])
+        with self._reading("song"):
+            got = self.songs.get(ids=[song_id], include=["metadatas"])
         if not got["ids"]:
             return None
         return {"id": got["ids"][0], **(got["metadatas"][0] or {})}
 
     def lyrics_of(self, song_id: str) -> list[str]:
         """A song's lyric chunks in order."""
-        got = self.lyrics.get(where={"song_id": song_id}, include=["documents", "metadatas"])
+        with self._reading("lyrics"):
+            got = self.lyrics.get(where={"song_id": song_id}, include=["documents", "metadatas"])
         pairs = sorted(zip(got["metadatas"] or [], got["documents"] or [], strict=False), key=lambda p: p[0]["n"])
         return [doc for _, doc in pairs]
 
@@ -293,7 +314,8 @@ class SongStore:
         out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
         offset, page = 0, self.max_batch
         while True:
-            got = col.get(include=include, limit=page, offset=offset)
+            with self._reading("catalog"):
+                got = col.get(include=include, limit=page, offset=offset)
             if not got["ids"]:
                 break
             out["ids"] += got["ids"]
@@ -322,16 +344,35 @@ class SongStore:
         }
 
     def snapshot(self) -> CatalogIndex:
-        """The numpy mirror for ranking; reloaded only when the generation has changed."""
+        """The numpy mirror for ranking; reloaded only when the generation has changed.
+
+        When the store stops answering (a Chroma server killed or hung), the copy already
+        in memory is served and :attr:`stale_reason` says why; with no copy yet, the
+        :class:`StoreError` goes up."""
         # the counts guard against an import killed after writing songs but before its final bump
-        gen = f"{self.generation()}:{self.songs.count()}:{self.lyrics.count()}"
+        try:
+            with self._reading("generation"):
+                gen = f"{self.generation()}:{self.songs.count()}:{self.lyrics.count()}"
+        except StoreError as exc:
+            with self._mutex:
+                if self._index is None:
+                    raise
+                self.stale_reason = exc.message
+                return self._index
+        self.stale_reason = None
         with self._mutex:
             if self._index is not None and gen == self._index_gen:
                 return self._index
             path = mirror.mirror_path(self.cache_dir, self.location) if self.cache_dir else None
             raw = mirror.load(path, gen) if path else None
             if raw is None:
-                raw = self._read_all()
+                try:
+                    raw = self._read_all()
+                except StoreError as exc:  # died between the generation and the read
+                    if self._index is None:
+                        raise
+                    self.stale_reason = exc.message
+                    return self._index
                 if path:
                     mirror.save(path, gen, raw)
             tags, protos = self.prototypes()
