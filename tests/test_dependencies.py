@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import re
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,27 @@ FLOORS: dict[str, tuple[str, str]] = {
     "urllib3": ("2.5.0", "redirects not disabled for pool managers CVE-2025-50181/50182"),
     "requests": ("2.32.4", ".netrc credentials leak to other hosts CVE-2024-47081"),
     "h11": ("0.16.0", "chunked-encoding request smuggling CVE-2025-43859"),
+    "pillow": ("11.3.0", "DDS write buffer overflow CVE-2025-48379; ImageMath eval CVE-2024-28219 (10.3.0)"),
+    "torch": ("2.6.0", "torch.load(weights_only=True) remote code execution CVE-2025-32434"),
+    "setuptools": ("78.1.1", "PackageIndex path traversal CVE-2025-47273"),
+    "protobuf": ("4.25.8", "recursive message parsing DoS CVE-2025-4565"),
+    "aiohttp": ("3.12.14", "request smuggling in the pure-Python parser CVE-2025-53643"),
+    "idna": ("3.7", "quadratic-time encode DoS CVE-2024-3651"),
+    "certifi": ("2024.7.4", "GLOBALTRUST roots removed CVE-2024-39689"),
+    "zipp": ("3.19.1", "infinite loop on crafted zip CVE-2024-5569"),
 }  # fmt: skip
+
+LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
+
+
+def locked_versions() -> dict[str, str]:
+    """``name -> version`` of every ``name==version`` pin in requirements.lock (names normalised)."""
+    pins: dict[str, str] = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line.strip())
+        if m:
+            pins[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return pins
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -41,6 +62,21 @@ def test_installed_version_is_at_or_above_the_fixed_release(package: str) -> Non
     floor, why = FLOORS[package]
     installed = md.version(package)
     assert version_tuple(installed) >= version_tuple(floor), f"{package} {installed} < {floor}: {why}"
+
+
+def test_the_locked_set_is_at_or_above_every_floor() -> None:
+    """The lock file CI installs from, not only this machine's venv."""
+    pins = locked_versions()
+    assert len(pins) > 50, "requirements.lock has too few pins to be the locked set"
+    low = [
+        f"{name}=={pins[name]} < {floor}: {why}"
+        for name, (floor, why) in FLOORS.items()
+        if name in pins and version_tuple(pins[name]) < version_tuple(floor)
+    ]
+    assert not low, low
+    # torch is installed first (pinned in the Makefile); setuptools comes with the venv
+    missing = sorted(n for n in FLOORS if n not in pins and n not in ("torch", "setuptools"))
+    assert not missing, f"floors for packages not in the lock: {missing}"
 
 
 def test_version_parsing() -> None:
