@@ -16,7 +16,9 @@ hybrid of both all run through :func:`copilot.catalog.ranking.rank`.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -38,6 +40,9 @@ MAX_TEXT_CHARS = 20_000
 MAX_K = 100
 SHORT_TEXT_WORDS = 48
 """Prompts up to this many words are one analyzer chunk: their query vector is reused for emotion."""
+WORD_CACHE_SIZE = 4096
+"""Content-word vectors kept (least recently used dropped): prompts reuse few words, and
+embedding a word costs as much as embedding the prompt."""
 
 
 class IndexSource(Protocol):
@@ -200,6 +205,8 @@ class Recommender:
         self.analyzer = analyzer
         self.feedback = feedback
         self.weights = weights or Weights()
+        self._word_vecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._word_lock = threading.Lock()
 
     # Entry points ---------------------------------------------------------------------
     def recommend(
@@ -226,7 +233,7 @@ class Recommender:
         _check_k(k)
         index = self.store.snapshot()
         words = content_words(prompt)
-        vecs = self.embedder.embed([prompt, *words])
+        vecs = self._embed_query(prompt, words)
         query = Query(
             vector=vecs[0],
             filters=filters or parse_filters(prompt),
@@ -277,6 +284,22 @@ class Recommender:
         return self._run(query, index, k, user, diverse, w)
 
     # Internals ------------------------------------------------------------------------
+    def _embed_query(self, prompt: str, words: list[str]) -> np.ndarray:
+        """Rows: the prompt's vector, then one per content word (word vectors cached, LRU)."""
+        with self._word_lock:
+            known = {w: self._word_vecs[w] for w in words if w in self._word_vecs}
+        missing = list(dict.fromkeys(w for w in words if w not in known))
+        fresh = np.asarray(self.embedder.embed([prompt, *missing]), dtype=np.float32)
+        with self._word_lock:
+            for w, v in zip(missing, fresh[1:], strict=True):
+                self._word_vecs[w] = v
+            for w in known:
+                self._word_vecs.move_to_end(w)
+            while len(self._word_vecs) > WORD_CACHE_SIZE:
+                self._word_vecs.popitem(last=False)
+        known.update(zip(missing, fresh[1:], strict=True))
+        return np.vstack([fresh[:1], *[known[w][None, :] for w in words]]) if words else fresh[:1]
+
     def _with_emotion(self, query: Query, text: str, emotion: Emotion | None = None) -> Query:
         if emotion is not None:
             target = retrieval_target(emotion)
