@@ -34,6 +34,8 @@ from copilot.settings import Settings, apply_offline_env
 from copilot.types import EKMAN_LABELS
 
 DEV_PATH = BENCH_DIR / "data" / "emotion_songwriter_dev.jsonl"
+HOLDOUTS = ("holdout", "holdout2")
+"""Songwriter sets beside the dev set (``emotion_songwriter_<name>.jsonl``), 60 sentences each."""
 
 
 def goemotions_test(analyzer: EmotionAnalyzer, limit: int | None) -> dict[str, float]:
@@ -176,6 +178,9 @@ def main() -> int:
         "head": {"arrays_sha256": meta["arrays_sha256"], **meta["metrics"]},
     }
     result["songwriter_dev"] = songwriter_dev(analyzer, args.dev)
+    for name in HOLDOUTS:  # written before their first run; no tuning on their errors
+        scored = songwriter_dev(analyzer, DEV_PATH.with_name(f"emotion_songwriter_{name}.jsonl"))
+        result[f"songwriter_{name}"] = {k: v for k, v in scored.items() if k != "errors"}
     if not args.skip_test:
         result["goemotions_test"] = goemotions_test(analyzer, 1000 if args.quick else None)
     result["speed"] = speed(analyzer, args.quick)
