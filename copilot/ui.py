@@ -39,7 +39,8 @@ EXAMPLES = [
 
 
 def launch_kwargs(settings: Settings, *, host: str | None = None, port: int | None = None) -> dict[str, Any]:
-    """Arguments for ``demo.launch``: loopback by default, never a share link, files only from output_dir."""
+    """Arguments for ``demo.launch``: loopback by default, never a share link, files only from output_dir,
+    and :func:`file_url_guard` in front of Gradio's routes."""
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, Any] = {
         "server_name": host or settings.host,
@@ -49,11 +50,27 @@ def launch_kwargs(settings: Settings, *, host: str | None = None, port: int | No
         "show_error": False,
         "max_file_size": settings.max_upload_bytes,
         "footer_links": ["api"],
+        "app_kwargs": {"middleware": [file_url_guard(settings)]},
     }
     if settings.auth:
         user, _, password = settings.auth.partition(":")
         kwargs["auth"] = (user, password)
     return kwargs
+
+
+def file_url_guard(settings: Settings) -> Any:
+    """The Starlette ``Middleware`` entry for :class:`~copilot.web_guard.FileUrlGuard` (for ``app_kwargs``).
+
+    Gradio passes ``app_kwargs`` to ``FastAPI(...)``, so the guard sees every request before
+    Gradio's routes do. The body cap (bytes) leaves room for the longest allowed message,
+    JSON-escaped, beside the chat history.
+    """
+    from starlette.middleware import Middleware
+
+    from copilot.web_guard import DEFAULT_MAX_BODY_BYTES, FileUrlGuard
+
+    cap = max(DEFAULT_MAX_BODY_BYTES, 8 * settings.max_message_chars)
+    return Middleware(FileUrlGuard, max_body_bytes=cap)
 
 
 # ------------------------------------------------------------------ pure views of the state
@@ -123,6 +140,18 @@ def mood_figure(state: SongState) -> Any:
     return fig
 
 
+def restored_chat(state: SongState, limit: int) -> list[dict[str, Any]]:
+    """The last ``limit`` messages of the song's own transcript, made inert for the page
+    (``safe_markdown``), as Chatbot messages."""
+    if limit <= 0:
+        return []
+    return [
+        {"role": m["role"], "content": safe_markdown(m["content"])}
+        for m in state.history[-limit:]
+        if m.get("role") in ("user", "assistant")
+    ]
+
+
 def mood_text(state: SongState) -> str:
     """One Markdown line about the mood and the music settings."""
     p = state.params
@@ -183,10 +212,14 @@ def build_demo(copilot: Copilot) -> Any:
         shown = safe_markdown(text[: settings.max_message_chars])  # the page renders Markdown: keep it inert
         history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": ""}]
         reply, progress, play = "", "", False
+        song_id = state.session_id
         try:
             events = copilot.handle(text, state)
             yield history, "", state, False
             for event in events:
+                if state.session_id != song_id:  # a saved song was reopened or a new one started
+                    song_id = state.session_id
+                    history = [*restored_chat(state, 2 * settings.max_history_turns), *history[-2:]]
                 if event.kind == "text":
                     reply += event.text
                     progress = ""

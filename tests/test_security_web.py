@@ -189,7 +189,19 @@ def test_file_routes_refuse_everything_outside_the_output_folder(app: App) -> No
             env_file.unlink()
 
 
+def _post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """POST ``body`` as JSON; (status, response body), HTTP errors included."""
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
 def test_a_url_in_place_of_a_file_is_neither_fetched_nor_redirected(app: App) -> None:
+    from copilot.web_guard import URL_REFUSED
+
     canary = Canary()
     try:
         target = canary.url("/x.png")
@@ -197,23 +209,83 @@ def test_a_url_in_place_of_a_file_is_neither_fetched_nor_redirected(app: App) ->
             status, headers, _ = raw_get(app.port, template.format(target))
             assert not (300 <= status < 400), (template, status, headers.get("location"))
             assert str(canary.port) not in headers.get("location", "")
-        # a FileData pointing at the canary, sent as the input of every API endpoint
-        file_data = {"path": target, "url": target, "meta": {"_type": "gradio.FileData"}, "orig_name": "x.png"}
-        for name in ("chat", "apply_params", "like"):
-            n_inputs = {"chat": 2, "apply_params": 7, "like": 1}[name]
-            body = json.dumps({"data": [file_data] * n_inputs}).encode()
-            req = urllib.request.Request(
-                f"{app.url}gradio_api/call/{name}", data=body, headers={"Content-Type": "application/json"}
-            )
-            try:
-                event = json.loads(urllib.request.urlopen(req, timeout=10).read())["event_id"]
-                urllib.request.urlopen(f"{app.url}gradio_api/call/{name}/{event}", timeout=30).read()
-            except urllib.error.HTTPError as exc:
-                assert exc.code < 500, (name, exc.code)
+        # a FileData naming a URL, sent as the input of every event through every API route:
+        # refused with 400 before Gradio's pre-processing could download it
+        config = json.loads(urllib.request.urlopen(f"{app.url}config", timeout=10).read())
+        named = {d["api_name"]: d for d in config["dependencies"] if d.get("api_name")}
+        assert {"chat", "apply_params", "like", "dislike", "analyze_midi", "panel"} <= set(named)
+        urls = [target, "http://example.com/x.png", "https://example.com/x.png", "//example.com/x.png",
+                " HTTP://example.com/x.png", "file:///etc/passwd", "data:image/png;base64,AAAA"]  # fmt: skip
+        refused = 0
+        for url in urls:
+            files = [
+                {"path": url, "url": url, "meta": {"_type": "gradio.FileData"}, "orig_name": "x.png"},
+                {"path": None, "url": url, "meta": {"_type": "gradio.FileData"}},  # no local path: the url
+                {"path": url},  # no meta: still a file to Gradio's eyes
+            ]
+            for file_data in files:
+                for name, dep in named.items():
+                    n = max(1, len(dep["inputs"]))
+                    wrapped = [["hello", [{"role": "user", "content": [file_data]}]]]  # nested deep inside
+                    posts = [
+                        (f"gradio_api/call/{name}", {"data": [file_data] * n}),
+                        (f"gradio_api/run/{name}", {"data": [file_data] * n}),
+                        (f"gradio_api/api/{name}", {"data": wrapped}),
+                        (f"gradio_api/call/v2/{name}", {"x": file_data}),
+                        ("gradio_api/queue/join", {"data": [file_data] * n, "fn_index": dep["id"],
+                                                   "session_hash": "ssrf-check", "trigger_id": None}),
+                    ]  # fmt: skip
+                    for route, payload in posts:
+                        status, body = _post(app.url + route, json.dumps(payload).encode())
+                        assert status == 400, (route, url, status, body[:300])
+                        assert json.loads(body) == {"detail": URL_REFUSED}, (route, body[:300])
+                        refused += 1
+        assert refused == len(urls) * 3 * len(named) * 5
         time.sleep(0.5)
         assert canary.hits == [], f"the app fetched {canary.hits}"
+        # the guard leaves ordinary calls alone, also when the body arrives in many small chunks
+        status, body = _post_chunked(app, "gradio_api/call/like", json.dumps({"data": [1]}).encode(), chunk=3)
+        assert status == 200, (status, body[:300])
+        event = json.loads(body)["event_id"]
+        result = urllib.request.urlopen(f"{app.url}gradio_api/call/like/{event}", timeout=30).read().decode()
+        assert "no recommendations" in result, result[:300]
+        # and refuses what it cannot read whole or walk
+        from copilot.web_guard import DEFAULT_MAX_BODY_BYTES
+
+        assert _status_of_big_body(app, "/gradio_api/call/like", DEFAULT_MAX_BODY_BYTES + 1, chunked=False) == 413
+        assert _status_of_big_body(app, "/gradio_api/call/like", DEFAULT_MAX_BODY_BYTES + 1024, chunked=True) == 413
+        status, body = _post(app.url + "gradio_api/run/like", b'{"data": ' + b"[" * 40 + b"1" + b"]" * 40 + b"}")
+        assert status == 400 and b"nested too deeply" in body, (status, body[:300])
     finally:
         canary.close()
+
+
+def _status_of_big_body(app: App, route: str, length: int, *, chunked: bool) -> int:
+    """The status of a ``length``-byte JSON POST: declared by Content-Length (only the headers
+    are sent), or sent in 64 kB chunks without a length (all but the closing chunk)."""
+    with socket.create_connection(("127.0.0.1", app.port), timeout=20) as sock:
+        head = f"POST {route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        if not chunked:
+            sock.sendall(f"{head}Content-Length: {length}\r\n\r\n".encode())
+        else:
+            sock.sendall(f"{head}Transfer-Encoding: chunked\r\n\r\n".encode())
+            for start in range(0, length, 65536):
+                part = b" " * min(65536, length - start)
+                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+        return int(sock.recv(4096).split(b" ", 2)[1])
+
+
+def _post_chunked(app: App, route: str, body: bytes, *, chunk: int) -> tuple[int, bytes]:
+    """POST ``body`` with chunked transfer encoding, ``chunk`` bytes per chunk."""
+    conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=30)
+    try:
+        parts = (body[i : i + chunk] for i in range(0, len(body), chunk))
+        conn.request("POST", f"/{route}", body=parts, headers={"Content-Type": "application/json"},
+                     encode_chunked=True)  # fmt: skip
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
 
 
 def test_serve_refuses_public_address_without_auth_and_never_shares(tmp_path: Path, app: App) -> None:
@@ -240,8 +312,13 @@ def test_serve_refuses_public_address_without_auth_and_never_shares(tmp_path: Pa
 
 
 def _call(client: Any, api_name: str, *args: Any) -> tuple[str, Any]:
-    """("ok", result) or ("refused", message) for an API call; anything else fails the test."""
+    """("ok", result) or ("refused", message) for an API call; anything else fails the test.
+
+    A refusal is Gradio's error event (AppError) or the guard's HTTP 400 with its message."""
+    import httpx
     from gradio_client.exceptions import AppError
+
+    from copilot.web_guard import URL_REFUSED
 
     try:
         return "ok", client.predict(*args, api_name=api_name)
@@ -249,6 +326,9 @@ def _call(client: Any, api_name: str, *args: Any) -> tuple[str, Any]:
         text = str(exc)
         assert "Traceback" not in text and "/work/" not in text, text
         return "refused", text
+    except httpx.HTTPStatusError as exc:
+        assert exc.response.status_code == 400 and exc.response.json() == {"detail": URL_REFUSED}, exc
+        return "refused", URL_REFUSED
 
 
 def _chat_reply(result: Any) -> str:
@@ -365,6 +445,8 @@ def _note(result: Any) -> str:
 def test_uploads_are_checked_on_the_server(app: App, tmp_path: Path) -> None:
     from gradio_client import Client, handle_file
 
+    from copilot.web_guard import URL_REFUSED
+
     client = Client(app.url, verbose=False)
     cases = {
         "song.mid": (_midi_bytes(), "Your MIDI:"),
@@ -383,6 +465,17 @@ def test_uploads_are_checked_on_the_server(app: App, tmp_path: Path) -> None:
         assert expected in note, (name, note)
         assert name == "song.mid" or note.startswith("Sorry:"), (name, note)
         assert time.monotonic() - start < 20, name
+    # what the page itself sends after an upload (a cache path, and a url back to this server) passes the guard
+    status, uploaded = _upload_raw(app, "page.mid", _midi_bytes())
+    assert status == 200, uploaded
+    cached = json.loads(uploaded)[0]
+    file_data = {"path": cached, "url": f"{app.url}gradio_api/file={cached}", "orig_name": "page.mid",
+                 "mime_type": "audio/midi", "meta": {"_type": "gradio.FileData"}}  # fmt: skip
+    status, body = _post(f"{app.url}gradio_api/call/analyze_midi", json.dumps({"data": [file_data]}).encode())
+    assert status == 200, body[:300]
+    event = json.loads(body)["event_id"]
+    result = urllib.request.urlopen(f"{app.url}gradio_api/call/analyze_midi/{event}", timeout=30).read().decode()
+    assert "Your MIDI:" in result, result[:300]
     # the size cap is the server's, not only the client's: a raw 6 MB upload is refused
     status, _ = _upload_raw(app, "big.mid", b"MThd" + b"\0" * 6_000_000)
     assert status == 413, status
@@ -390,6 +483,7 @@ def test_uploads_are_checked_on_the_server(app: App, tmp_path: Path) -> None:
     for fake_path in ("/etc/passwd", str(app.store / "chroma.sqlite3"), "http://127.0.0.1:1/x.mid"):
         kind, result = _call(client, "/analyze_midi", {"path": fake_path, "meta": {"_type": "gradio.FileData"}})
         assert kind == "refused" or _note(result).startswith("Sorry:"), (fake_path, result)
+        assert "://" not in fake_path or result == URL_REFUSED, "a URL is stopped before Gradio"
 
 
 def _upload_raw(app: App, name: str, payload: bytes) -> tuple[int, bytes]:
@@ -453,3 +547,148 @@ def test_overload_is_refused_fast_and_politely(app: App, fake: FakeLLM) -> None:
     assert "refused" in kinds and "served" in kinds, outcomes
     assert all(k in ("refused", "served") for k in kinds), outcomes
     assert max(s for k, s in outcomes if k == "refused") < 3.0, outcomes
+
+
+# ---------------------------------------------------------------- the guard on its own (no server)
+def test_the_payload_walker_finds_a_file_url_anywhere() -> None:
+    from copilot.errors import InputError
+    from copilot.web_guard import TOO_DEEP, URL_REFUSED, check_payload
+
+    local = {"path": "/tmp/gradio/abc/song.mid", "url": "http://127.0.0.1:7860/gradio_api/file=/tmp/gradio/abc/song.mid",
+             "meta": {"_type": "gradio.FileData"}, "orig_name": "song.mid"}  # fmt: skip
+    fine: list[Any] = [
+        None, 3, "http://example.com", [], {}, local, {"data": [local, "file:///etc/passwd", {"url": "http://x"}]},
+        {"path": "", "url": None}, {"path": 7}, {"meta": {"_type": "gradio.FileData"}, "path": "relative/song.mid"},
+        {"role": "user", "content": [{"type": "text", "text": "see http://example.com/x.png"}]},
+    ]  # fmt: skip
+    for payload in fine:
+        check_payload(payload)
+    bad = [
+        {"path": "http://example.com/x.png"},
+        {"path": "HTTPS://example.com/x.png", "meta": {"_type": "gradio.FileData"}},
+        {"path": "\t //example.com/x.png"},
+        {"path": "\\\\host\\share\\x.mid"},
+        {"path": "file:///etc/passwd"},
+        {"path": "data:audio/midi;base64,TVRoZA=="},
+        {"path": "ftp://example.com/x"},
+        {"path": None, "url": "http://example.com/x.png", "meta": {"_type": "gradio.FileData"}},
+        {"url": "http://example.com/x.png", "meta": {"_type": "gradio.FileData"}},
+    ]
+    for file_data in bad:
+        nested = {"data": [1, "two", [{"a": [[{"b": {"c": [file_data]}}]]}]], "fn_index": 0}
+        for payload in (file_data, [file_data], nested, [local, [local, nested]]):
+            with pytest.raises(InputError) as info:
+                check_payload(payload)
+            assert info.value.message == URL_REFUSED, payload
+    # the depth cap counts containers: 32 nested lists pass, 33 are refused (nothing unchecked passes)
+    deep: Any = 1
+    for _ in range(32):
+        deep = [deep]
+    check_payload(deep)
+    with pytest.raises(InputError) as info:
+        check_payload([deep])
+    assert info.value.message == TOO_DEEP
+    with pytest.raises(InputError):
+        check_payload({"a": {"b": [deep]}}, max_depth=34)
+    check_payload({"a": [deep]}, max_depth=34)
+    # the walk is not recursive: 100,000 levels are walked (or refused) without a RecursionError
+    very_deep: Any = {"path": "http://example.com/x.png"}
+    for _ in range(100_000):
+        very_deep = [very_deep]
+    for max_depth in (32, 10**6):
+        with pytest.raises(InputError) as info:
+            check_payload(very_deep, max_depth=max_depth)
+        assert info.value.message == (TOO_DEEP if max_depth == 32 else URL_REFUSED)
+
+
+def test_the_body_check_reads_json_as_the_app_does() -> None:
+    from copilot.errors import InputError
+    from copilot.web_guard import check_body
+
+    bad = json.dumps({"data": [{"path": "http://example.com/x.png"}]})
+    for body in (bad.encode(), bad.encode("utf-16"), b"\xef\xbb\xbf" + bad.encode(), b"  \n" + bad.encode()):
+        with pytest.raises(InputError):
+            check_body(body)
+    for body in (b"", b"not json", b"\xff\xfe\x00garbage", b"name=x&path=http://example.com", b"[1, 2"):
+        check_body(body)  # not JSON: passes (the app cannot read it as JSON either)
+    with pytest.raises(InputError):
+        check_body(b"[" * 100_000 + b"]" * 100_000)  # beyond the parser's own nesting limit
+
+
+def _run_guard(
+    chunks: list[bytes], *, method: str = "POST", path: str = "/gradio_api/call/chat",
+    content_type: bytes = b"application/json", max_body_bytes: int = 1000,
+) -> tuple[int, bytes, list[bytes]]:  # fmt: skip
+    """Send ``chunks`` through FileUrlGuard in front of a real Starlette app that echoes the body:
+    (status, response body, the http.request bodies the guard pulled from the client)."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from copilot.web_guard import FileUrlGuard
+
+    async def echo(request: Request) -> Response:
+        return Response(await request.body(), media_type="application/octet-stream")
+
+    inner = Starlette(routes=[Route(path, echo, methods=["GET", "POST", "PUT"])])
+    guard = FileUrlGuard(inner, max_body_bytes=max_body_bytes)
+    incoming = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    pulled: list[bytes] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if incoming:
+            message = incoming.pop(0)
+            pulled.append(message["body"])
+            return message
+        await asyncio.sleep(3600)  # a real server blocks until the client goes away
+        return {"type": "http.disconnect"}
+
+    async def send(message: Any) -> None:
+        sent.append(dict(message))
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+        "headers": [(b"content-type", content_type), (b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2),
+    }  # fmt: skip
+    asyncio.run(asyncio.wait_for(guard(scope, receive, send), 10))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, body, pulled
+
+
+def test_the_guard_replays_bodies_byte_for_byte_and_refuses_file_urls() -> None:
+    from copilot.web_guard import URL_REFUSED
+
+    body = json.dumps({"data": ["héllo ♪", [{"role": "user", "content": "x" * 300}]], "fn_index": 3}).encode()
+    for size in (1, 7, 64, len(body)):
+        chunks = [body[i : i + size] for i in range(0, len(body), size)]
+        status, echoed, pulled = _run_guard(chunks)
+        assert status == 200 and echoed == body, size
+        assert b"".join(pulled) == body
+    status, echoed, _ = _run_guard([b"", body, b""])  # empty chunks around the data
+    assert status == 200 and echoed == body
+    not_json = b"\x00\x01 binary \xff" * 10
+    assert _run_guard([not_json[:5], not_json[5:]])[:2] == (200, not_json)
+    # refusals: a file URL (in two chunks), an over-long body (HTTP 413, not read to the end)
+    bad = json.dumps({"data": [{"path": "http://example.com/x.png", "meta": {"_type": "gradio.FileData"}}]}).encode()
+    status, echoed, _ = _run_guard([bad[:20], bad[20:]])
+    assert (status, json.loads(echoed)) == (400, {"detail": URL_REFUSED})
+    status, _, pulled = _run_guard([b"[" + b" " * 600, b" " * 600, b"1]", b"never read"], max_body_bytes=1000)
+    assert status == 413 and len(pulled) == 2
+    # outside its remit the guard neither reads nor judges: GET, multipart uploads, non-API paths
+    big_bad = bad + b" " * 5000
+    for kwargs in ({"path": "/login"}, {"content_type": b"multipart/form-data; boundary=x"}):
+        status, echoed, _ = _run_guard([big_bad], **kwargs)  # type: ignore[arg-type]
+        assert status == 200 and echoed == big_bad, kwargs
+    # a content type that only pretends not to be JSON is still read (FastAPI may parse a body without one)
+    for content_type in (b"text/plain", b"", b"Multipart/Form-Data", b"application/x-www-form-urlencoded"):
+        status, echoed, _ = _run_guard([bad], content_type=content_type)
+        assert status == 400, content_type
+    status, _, _ = _run_guard([bad], method="PUT")
+    assert status == 400

@@ -156,3 +156,38 @@ def test_importing_app_loads_no_model() -> None:
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def _text(message: dict[str, object]) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def test_a_reopened_song_brings_back_its_conversation(app: RunningApp) -> None:
+    import json
+
+    from gradio_client import Client
+
+    alice, bob = Client(app.url, verbose=False), Client(app.url, verbose=False)
+    asked = "recommend calm songs for a sunny morning walk by the lighthouse"
+    chat = alice.predict(asked, [], api_name="/chat")[0]
+    chat = alice.predict("recommend some more like #2 with <b>bold</b> guitars", chat, api_name="/chat")[0]
+    alice_turns = [(m["role"], _text(m)) for m in chat]
+    assert len(alice_turns) == 4 and "#1" in alice_turns[1][1]
+    saved = [p for p in (app.home / "sessions").glob("*.json") if "lighthouse" in p.read_text()]
+    assert len(saved) == 1
+    song_id = json.loads(saved[0].read_text())["session_id"]
+    # bob has his own conversation, then reopens alice's song by its id
+    bob_chat = bob.predict("recommend upbeat songs for a party", [], api_name="/chat")[0]
+    shown = bob.predict(f'open my song "{song_id}"', bob_chat, api_name="/chat")[0]
+    turns = [(m["role"], _text(m)) for m in shown]
+    assert "Opened" in turns[-1][1] and turns[-2] == ("user", f'open my song "{song_id}"'), turns[-2:]
+    assert turns[:-2] == alice_turns, "the reopened song's transcript, then this exchange"
+    assert not any("party" in text for _, text in turns), "bob's other song's chat is gone"
+    escaped = [text for _, text in turns if "<b>" in text]
+    assert escaped and all("\\<b>" in t and "<b>" not in t.replace("\\<b>", "") for t in escaped), escaped
+    # starting a new song clears the chat down to the exchange that started it
+    shown = bob.predict("start a new song", shown, api_name="/chat")[0]
+    assert [m["role"] for m in shown] == ["user", "assistant"] and "new song" in _text(shown[-1]).lower()
