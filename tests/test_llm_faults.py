@@ -1,21 +1,22 @@
-"""OpenAIChatModel against a real loopback HTTP server that plays a broken OpenAI endpoint.
+"""OpenAIChatModel against a real loopback HTTP server that plays a broken OpenAI endpoint
+(tests/fake_llm.py).
 
 Each scenario is chosen by the first path segment of the base URL
 (``http://127.0.0.1:PORT/<scenario>/v1``). The server echoes the Authorization header
-into its error bodies, so a leak of the canary key anywhere would show.
+into its error bodies, so a leak of the canary key anywhere would show. After every
+scenario this process holds no connection to the endpoint.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
+import os
 import time
 import traceback
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fake_llm import FakeLLM, client_connections
 
 from copilot.errors import (
     LLMAuthError,
@@ -36,119 +37,19 @@ SLACK_S = 1.0
 """Allowed overrun on a shared, loaded machine (thread scheduling, not our waiting)."""
 
 
-def _chunk(text: str | None = None, finish: str | None = None) -> bytes:
-    delta = {"content": text} if text is not None else {}
-    body = {
-        "id": "x",
-        "object": "chat.completion.chunk",
-        "created": 0,
-        "model": "fake",
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-    return f"data: {json.dumps(body)}\n\n".encode()
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeLLM]:
+    """The fake endpoint (tests/fake_llm.py); its plain reply is "la la love"."""
+    import openai  # noqa: F401 - import once here, not inside the first timed call
 
-
-class FakeEndpoint(BaseHTTPRequestHandler):
-    """Answers POST /<scenario>/v1/chat/completions according to <scenario>."""
-
-    stop = threading.Event()
-    requests: list[dict] = []
-    counts: dict[str, int] = {}
-
-    def log_message(self, *args: object) -> None:  # keep test output quiet
-        pass
-
-    def _json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _sse_headers(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        body = json.loads(self.rfile.read(length) or b"{}")
-        FakeEndpoint.requests.append(body)
-        scenario = self.path.strip("/").split("/")[0]
-        n = FakeEndpoint.counts[scenario] = FakeEndpoint.counts.get(scenario, 0) + 1
-        echo = {"error": {"message": f"bad things; you sent {self.headers.get('Authorization')}"}}
-        if scenario == "ok" or (scenario == "429once" and n > 1):
-            self._sse_headers()
-            for word in ("la ", "la ", "love"):
-                self.wfile.write(_chunk(word))
-            self.wfile.write(_chunk(None, "stop") + b"data: [DONE]\n\n")
-        elif scenario in ("500", "500always"):
-            self._json(500, echo)
-        elif scenario in ("429", "429once"):
-            self._json(429, echo, {"Retry-After": "7" if scenario == "429" else "0.2"})
-        elif scenario == "401":
-            self._json(401, echo)
-        elif scenario == "403":
-            self._json(403, echo)
-        elif scenario == "hang":
-            FakeEndpoint.stop.wait(10)
-        elif scenario == "cut":  # HTTP/1.0: the body ends when we close, without [DONE]
-            self._sse_headers()
-            self.wfile.write(_chunk("half a "))
-            self.wfile.flush()
-        elif scenario == "cutchunked":  # chunked body that stops in the middle
-            self.protocol_version = "HTTP/1.1"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            data = _chunk("half a ")
-            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-            self.wfile.write(b'ff\r\ndata: {"cho')  # promised 255 bytes, sent 14
-            self.wfile.flush()
-            self.close_connection = True
-        elif scenario == "malformed":
-            self._sse_headers()
-            self.wfile.write(_chunk("ok ") + b"data: {this is not json\n\n")
-        elif scenario == "errorevent":
-            self._sse_headers()
-            self.wfile.write(b"data: " + json.dumps(echo).encode() + b"\n\n")
-        elif scenario == "endless":
-            self._sse_headers()
-            try:
-                while not FakeEndpoint.stop.is_set():
-                    self.wfile.write(_chunk("na " * 5))
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-        elif scenario == "trickle":
-            self._sse_headers()
-            try:
-                while not FakeEndpoint.stop.wait(0.2):
-                    self.wfile.write(_chunk("."))
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-        else:
-            self._json(404, {"error": {"message": "no such scenario"}})
+    with FakeLLM(script="la la love") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
+def endpoint(fake: FakeLLM) -> str:
     """Base URL (without scenario) of the fake endpoint, e.g. ``http://127.0.0.1:PORT``."""
-    import openai  # noqa: F401 - import once here, not inside the first timed call
-
-    FakeEndpoint.stop.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeEndpoint)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    FakeEndpoint.stop.set()
-    server.shutdown()
-    server.server_close()
+    return f"http://127.0.0.1:{fake.port}"
 
 
 def model_for(url: str, *, retries: int = 0, timeout_s: float = TIMEOUT_S, max_tokens: int = 600) -> OpenAIChatModel:
@@ -185,6 +86,7 @@ def assert_clean(exc: LLMError, setting: str) -> None:
         ("malformed", LLMBadResponse, "COPILOT_LLM_BASE_URL"),
         ("errorevent", LLMBadResponse, "COPILOT_LLM_BASE_URL"),
         ("nosuch", LLMBadResponse, "COPILOT_LLM_MODEL"),
+        ("reset", LLMBadResponse, "COPILOT_LLM_BASE_URL"),
     ],
 )
 def test_broken_endpoint_maps_to_clear_error(
@@ -209,29 +111,29 @@ def test_stream_cut_keeps_the_text_already_streamed(endpoint: str) -> None:
     assert "".join(chunks) == "half a "
 
 
-def test_500_is_retried_then_reported(endpoint: str) -> None:
-    FakeEndpoint.counts.pop("500always", None)
+def test_500_is_retried_then_reported(endpoint: str, fake: FakeLLM) -> None:
+    fake.counts.pop("500", None)
     with pytest.raises(LLMBadResponse, match="HTTP 500") as info:
-        model_for(f"{endpoint}/500always/v1", retries=1, timeout_s=3.0).complete(MESSAGES)
-    assert FakeEndpoint.counts["500always"] == 2
+        model_for(f"{endpoint}/500/v1", retries=1, timeout_s=3.0).complete(MESSAGES)
+    assert fake.counts["500"] == 2
     assert_clean(info.value, "COPILOT_LLM_BASE_URL")
 
 
 def test_429_reports_retry_after_without_waiting_past_the_budget(endpoint: str) -> None:
     start = time.monotonic()
     with pytest.raises(LLMRateLimited) as info:
-        model_for(f"{endpoint}/429/v1", retries=3).complete(MESSAGES)
+        model_for(f"{endpoint}/429slow/v1", retries=3).complete(MESSAGES)
     assert time.monotonic() - start < SLACK_S  # 7 s > the 1 s budget: no pointless wait
     assert info.value.retry_after == pytest.approx(7.0)
     assert "7 s" in info.value.user_message()
     assert_clean(info.value, "COPILOT_LLM_RETRIES")
 
 
-def test_429_with_short_retry_after_is_retried(endpoint: str) -> None:
-    FakeEndpoint.counts.pop("429once", None)
+def test_429_with_short_retry_after_is_retried(endpoint: str, fake: FakeLLM) -> None:
+    fake.counts.pop("429once", None)
     reply = model_for(f"{endpoint}/429once/v1", retries=1, timeout_s=3.0).complete(MESSAGES)
     assert reply == "la la love"
-    assert FakeEndpoint.counts["429once"] == 2
+    assert fake.counts["429once"] == 2
 
 
 def test_hang_times_out_within_budget(endpoint: str) -> None:
@@ -267,12 +169,12 @@ def test_refused_port_is_unavailable_fast() -> None:
     assert str(port) in info.value.user_message()
 
 
-def test_request_carries_seed_stop_and_capped_max_tokens(endpoint: str) -> None:
-    FakeEndpoint.requests.clear()
-    model = model_for(f"{endpoint}/ok/v1", max_tokens=100)
+def test_request_carries_seed_stop_and_capped_max_tokens(endpoint: str, fake: FakeLLM) -> None:
+    fake.requests.clear()
+    model = model_for(f"{endpoint}/script/v1", max_tokens=100)
     chunks = list(model.stream(MESSAGES, max_tokens=5000, seed=42, stop=["\n\n"], temperature=0.3))
-    assert chunks == ["la ", "la ", "love"]
-    sent = FakeEndpoint.requests[-1]
+    assert chunks == ["la", " la", " love"]
+    sent = fake.requests[-1]["body"]
     assert sent["seed"] == 42
     assert sent["stop"] == ["\n\n"]
     assert sent["max_tokens"] == 100  # never above the configured cap
@@ -288,3 +190,31 @@ def test_url_credentials_never_shown() -> None:
         model.complete(MESSAGES)
     assert "hunter2" not in info.value.user_message()
     assert CANARY not in repr(model)
+
+
+def test_no_connection_is_left_open_after_any_fault(endpoint: str, fake: FakeLLM) -> None:
+    """Every scenario, each through one model (its own connection pool): once the calls
+    return, this process holds no connection to the endpoint, open or half-closed."""
+    scenarios = ("script", "500", "429", "401", "hang", "trickle", "endless", "reset", "cut", "cutchunked", "malformed")
+    models = []
+    for scenario in scenarios:
+        model = model_for(f"{endpoint}/{scenario}/v1", max_tokens=20)
+        models.append(model)  # kept alive: a leak would show as a connection still held
+        try:
+            model.complete(MESSAGES)
+        except LLMError:
+            pass
+        for _ in range(3):
+            try:
+                list(model.stream(MESSAGES))
+            except LLMError:
+                pass
+    for scenario in ("endless", "script"):  # a reader that stops early (the user moved on)
+        stream = models[scenarios.index(scenario)].stream(MESSAGES)
+        next(stream)
+        assert client_connections(os.getpid(), fake.port), "the probe sees a connection in use"
+        stream.close()
+    deadline = time.monotonic() + 3
+    while (held := client_connections(os.getpid(), fake.port)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held == [], f"connections still held to the endpoint: {held}"

@@ -29,7 +29,7 @@ from copilot.catalog.store import SongStore as CatalogStore
 from copilot.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fake_llm import Canary, FakeLLM
+from fake_llm import Canary, FakeLLM, client_connections
 from test_copilot_flow import small_catalog
 
 CANARY_KEY = "sk-canary-7731f00dfeedbeef"
@@ -419,6 +419,53 @@ def test_api_key_never_leaks(app: App, fake: FakeLLM) -> None:
     config = urllib.request.urlopen(app.url + "config", timeout=10).read().decode().lower()
     for word in ("base_url", "api key", "endpoint", "chroma_url", "store_dir"):
         assert word not in config, f"the page exposes {word!r}"
+
+
+def test_llm_faults_keep_the_page_responsive_and_leak_no_connections(app: App, fake: FakeLLM) -> None:
+    """While one session waits on a hung LLM, another is served at once; after every fault
+    the app holds no connection to the endpoint."""
+    import threading
+
+    from gradio_client import Client
+
+    fake.switch = "script"
+    Client(app.url, verbose=False).predict("tell me a story", [], api_name="/chat")  # engines loaded
+    fake.switch = "hang"
+    stuck: dict[str, Any] = {}
+
+    def wait_on_hung_llm() -> None:
+        client = Client(app.url, verbose=False)
+        t0 = time.monotonic()
+        stuck["reply"] = _chat_reply(client.predict("tell me a story", [], api_name="/chat"))
+        stuck["s"] = time.monotonic() - t0
+        stuck["calls"] = fake.counts.get("hang", 0)
+
+    waiting = threading.Thread(target=wait_on_hung_llm)
+    waiting.start()
+    deadline = time.monotonic() + 10
+    while fake.counts.get("hang", 0) == 0 and time.monotonic() < deadline:  # the LLM call is in flight
+        time.sleep(0.05)
+    assert fake.counts.get("hang", 0) > 0
+    other = Client(app.url, verbose=False)
+    t0 = time.monotonic()
+    reply = _chat_reply(other.predict("how many syllables in 'hold on tight'", [], api_name="/chat"))
+    served_s = time.monotonic() - t0
+    with urllib.request.urlopen(app.url, timeout=10) as resp:
+        assert resp.status == 200
+    page_s = time.monotonic() - t0
+    assert "3" in reply and served_s < 2.5 and page_s < 3.0, (reply, served_s, page_s)
+    assert waiting.is_alive(), "the hung request was still waiting while the other one was served"
+    waiting.join(timeout=30)
+    assert "Sorry:" in stuck["reply"] and stuck["s"] < 3 + 5, stuck  # COPILOT_LLM_TIMEOUT=3
+
+    for mode in ("500", "429", "malformed", "reset", "endless", "hang", "script"):
+        fake.switch = mode
+        other.predict("hello! how are you today?", [], api_name="/chat")
+    fake.switch = "script"
+    deadline = time.monotonic() + 5
+    while (held := client_connections(app.process.pid, fake.port)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held == [], f"the app still holds connections to the LLM: {held}"
 
 
 def _midi_bytes() -> bytes:
