@@ -34,7 +34,8 @@ def load(path: Path) -> list[dict[str, Any]]:
 def context_of(row: dict[str, Any]) -> RouterContext:
     """The RouterContext a row assumes."""
     ctx = dict(row.get("context") or {})
-    ctx["section_names"] = tuple(ctx.get("section_names", ()))
+    for key in ("section_names", "result_titles", "result_artists"):
+        ctx[key] = tuple(ctx.get(key, ()))
     return RouterContext(**ctx)
 
 
@@ -106,7 +107,7 @@ def main() -> int:
     opts = parser.parse_args()
     sets = {
         name: load(DATA / f"router_{name}.jsonl")
-        for name in ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+        for name in ("dev", "holdout", *(f"holdout{i}" for i in range(2, 10)))
         if (DATA / f"router_{name}.jsonl").exists()
     }
     result: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": "2-core x86_64, 24 GB, shared"}

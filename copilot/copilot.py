@@ -336,6 +336,8 @@ class Copilot:
             section_names=tuple(dict.fromkeys(str(s.get("name")) for s in (state.lyrics or {}).get("sections", []))),
             has_melody=bool(state.melody),
             last_intent=state.last_intent,
+            result_titles=tuple(str(r.get("title") or "") for r in state.recommendations),
+            result_artists=tuple(str(r.get("artist") or "") for r in state.recommendations),
         )
         return route(text, ctx, embed=self.engines.get("embedder").embed)
 

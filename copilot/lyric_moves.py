@@ -118,7 +118,7 @@ def _store_lyrics(state: SongState, lyr: Lyrics) -> None:
 
 
 def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emotion: Emotion | None) -> Moves:
-    from copilot.lyrics.form import Lyrics, plan_form
+    from copilot.lyrics.form import Lyrics, plan_form, sections_listed
 
     args = _args(intent)
     rec = state.recommendation(int(args["mood_ref"])) if args.get("mood_ref") else None
@@ -137,21 +137,24 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
             yield _ev("text", f"(I can't read that song's lyrics now: {exc.user_message()}; writing from its moods.)\n")
         yield _ev("state", changed=("mood", "params"))
     elif _is_moody(emotion) and emotion is not None:
-        apply_mood(cp, state, emotion)
+        apply_mood(cp, state, emotion, text)
         yield _ev("state", changed=("mood", "params"))
     theme = args.get("theme") or (state.lyrics or {}).get("theme") or ""
     if not theme and rec is not None:
         theme = f"{', '.join(extra) or 'the feeling'} of a song like {rec.get('title', '')}"
     theme = theme or text
     section = args.get("section")
-    form = [section] if section else list(state.form)
+    listed = sections_listed(text)  # "a verse and a chorus": every section named, in order
+    form = list(listed) if listed else [section] if section else list(state.form)
+    partial = bool(listed or section)
     sections = plan_form(
         form, scheme=args.get("scheme"), syllables=args.get("syllables"), lines=int(args.get("lines") or 4)
     )
     writer = writer_for(cp, state.emotion, extra_words=extra, references=references)
     mood = state.emotion.summary if state.emotion else ""
     where = f" in the mood of {rec.get('title')}" if rec else ""
-    yield _ev("text", f"Writing {'a ' + section if section else 'the lyrics'}{where}...\n")
+    what = " and ".join(f"a {k}" for k in listed) if listed else f"a {section}" if section else "the lyrics"
+    yield _ev("text", f"Writing {what}{where}...\n")
     written: Lyrics | None = None
     for kind, value in stream_engine(lambda on: _write(writer, theme, sections, mood, on)):
         if kind == "event":
@@ -163,18 +166,18 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
         else:
             written = value
     assert written is not None
-    if section and state.lyrics:
+    if partial and state.lyrics:  # the sections asked for replace their namesakes or are added
         merged = Lyrics.from_dict(state.lyrics)
-        names = [s.name for s in merged.sections]
-        new_sec = written.sections[0]
-        if new_sec.name in names:
-            merged = merged.with_section(names.index(new_sec.name), new_sec)
-        else:
-            merged = dataclasses.replace(merged, sections=(*merged.sections, new_sec))
+        for new_sec in written.sections:
+            names = [s.name for s in merged.sections]
+            if new_sec.name in names:
+                merged = merged.with_section(names.index(new_sec.name), new_sec)
+            else:
+                merged = dataclasses.replace(merged, sections=(*merged.sections, new_sec))
         written = merged
     _store_lyrics(state, written)
     yield _ev("state", changed=("lyrics",))
-    follow = ' Say "put a melody to the ' + (section or "song") + '" to hear it.'
+    follow = ' Say "put a melody to the ' + (section if section and not listed else "song") + '" to hear it.'
     yield _ev("text", "\n" + _checks_line(written) + follow)
 
 

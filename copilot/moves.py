@@ -9,6 +9,7 @@ analyzer, recommender) or through their pure modules, imported lazily here.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,11 +72,14 @@ def do_clarify(cp: Copilot, text: str, state: SongState, intent: Any, emotion: E
 
 
 # ---------------------------------------------------------------- song parameters and mood
-def apply_mood(cp: Copilot, state: SongState, emotion: Emotion) -> None:
-    """Make ``emotion`` the song's mood; re-derive the music params the user has not fixed."""
+def apply_mood(cp: Copilot, state: SongState, emotion: Emotion, source_text: str = "") -> None:
+    """Make ``emotion`` the song's mood; re-derive the music params the user has not fixed.
+    ``source_text``: the user's words the mood was read from ("" when it came from elsewhere)."""
     from copilot.emotion.steering import music_params
+    from copilot.song import MOOD_TEXT_CHARS
 
     state.emotion = emotion
+    state.mood_text = source_text.strip()[:MOOD_TEXT_CHARS]
     derived = music_params(emotion)
     keep = {name: getattr(state.params, name) for name in state.params_locked if hasattr(derived, name)}
     state.params = dataclasses.replace(derived, **keep)
@@ -85,7 +89,8 @@ def _param_changes(args: dict[str, Any], current: MusicParams) -> dict[str, Any]
     """Validated parameter changes from router or panel args.
 
     ``key`` ("D minor") or ``tonic`` + ``mode``; ``tempo``/``tempo_bpm`` in BPM or
-    ``tempo_change`` ("slower"/"faster", or a signed BPM step); ``meter`` ("3/4").
+    ``tempo_change`` ("slower"/"faster", or a signed BPM step); ``meter`` ("3/4");
+    ``transpose`` in signed semitones (moves the tonic when no key is named); ``feel`` ("swing"...).
     """
     changes: dict[str, Any] = {}
     key = args.get("key")
@@ -94,6 +99,12 @@ def _param_changes(args: dict[str, Any], current: MusicParams) -> dict[str, Any]
         parts = key.split()
         tonic = parts[0]
         mode = parts[1] if len(parts) > 1 else mode
+    shift = args.get("transpose")  # signed semitones ("drop it a whole step" -> -2)
+    if not tonic and isinstance(shift, int) and not isinstance(shift, bool) and shift % 12:
+        from copilot.theory import pitch_class, respell
+
+        pc = (pitch_class(current.tonic) + shift) % 12
+        tonic = respell(pc, prefer_flats=pc != 6)
     if tonic:
         t = str(tonic).strip()
         t = t[:1].upper() + t[1:].lower().replace("sharp", "#").replace("flat", "b").replace(" ", "")
@@ -120,6 +131,9 @@ def _param_changes(args: dict[str, Any], current: MusicParams) -> dict[str, Any]
             raise InputError("the tempo must be between 40 and 220 BPM")
         lo, hi = current.tempo_range
         changes["tempo_range"] = (min(lo, changes["tempo_bpm"]), max(hi, changes["tempo_bpm"]))
+    feel = args.get("feel")
+    if feel in ("straight", "swing", "syncopated", "lilting", "driving"):
+        changes["rhythmic_feel"] = feel
     meter = args.get("meter")
     if meter:
         if str(meter) not in METERS:
@@ -235,7 +249,7 @@ def compose_into(cp: Copilot, state: SongState, *, section: str | None, seed: in
 def do_compose_melody(cp: Copilot, text: str, state: SongState, intent: Any, emotion: Emotion | None) -> Moves:
     args = _args(intent)
     if state.emotion is None and _is_moody(emotion) and emotion is not None:
-        apply_mood(cp, state, emotion)
+        apply_mood(cp, state, emotion, text)
         yield _ev("state", changed=("mood", "params"))
     set_params(state, _param_changes({k: args.get(k) for k in ("key", "tempo", "meter")}, state.params))
     if args.get("bars") and not state.lyrics:
@@ -382,12 +396,36 @@ def _show_recs(state: SongState, results: list[Any], heading: str, recommender: 
     yield _ev("text", "\n".join(lines))
 
 
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:that|this|the same|my|our|these|those|such)\s+(?:same\s+|exact\s+|kind of\s+)?(?:feelings?|moods?|vibes?|feel|emotions?|"
+    r"energy|atmosphere|state of mind)\b|\b(?:like that|like this|for (?:it|this|that)(?:\s+song)?|for my song)(?=\s*(?:$|[.,;!?])))",
+    re.IGNORECASE,
+)
+
+
+def refers_back(prompt: str) -> bool:
+    """Whether a recommendation prompt points at the mood already talked about
+    ("songs for that feeling", "something like that") rather than naming one.
+
+    >>> refers_back("recommend some songs for that feeling"), refers_back("songs for a rainy drive")
+    (True, False)
+    >>> refers_back("songs for this sad feeling")  # names a mood of its own
+    False
+    """
+    return bool(_BACK_REFERENCE.search(prompt))
+
+
 def do_recommend(cp: Copilot, text: str, state: SongState, intent: Any, emotion: Emotion | None) -> Moves:
     args = _args(intent)
     k = max(1, min(int(args.get("k") or 5), 20))
     query = str(args.get("prompt") or text).strip() or text
-    if _is_moody(emotion) and emotion is not None:
-        apply_mood(cp, state, emotion)
+    if refers_back(query) and state.emotion is not None:
+        # "songs for that feeling": the song's mood and the words that set it
+        emotion = state.emotion
+        if state.mood_text and state.mood_text not in query:
+            query = f"{state.mood_text}. {query}"
+    elif _is_moody(emotion) and emotion is not None:
+        apply_mood(cp, state, emotion, text)
         yield _ev("state", changed=("mood", "params"))
     yield _ev("progress", "Searching the catalog...")
     recommender = cp.engines.get("recommender")

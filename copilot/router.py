@@ -25,9 +25,12 @@ from typing import Any
 import numpy as np
 
 from copilot import router_args as ra
+from copilot import router_focus as focus
+from copilot import router_jargon as jargon
 from copilot import router_rules as rules
 from copilot.router_build import build_args
 from copilot.router_examples import EXAMPLES
+from copilot.router_titles import find_title_ref, mark_titles
 
 INTENTS = ("recommend", "more_like", "feedback", "write_lyrics", "edit_lyrics", "rhymes", "syllables",
            "compose_melody", "set_params", "play", "export", "open_song", "new_song", "explain", "help",
@@ -36,7 +39,10 @@ INTENTS = ("recommend", "more_like", "feedback", "write_lyrics", "edit_lyrics", 
 
 @dataclass(frozen=True)
 class RouterContext:
-    """What the app shows now: results (#1..#N), lyrics and their sections, a melody, the last intent."""
+    """What the app shows now: results (#1..#N), lyrics and their sections, a melody, the last intent.
+
+    ``result_titles`` / ``result_artists`` (optional, in result order) let "more like Fast Car"
+    or "the Radiohead one" name a result."""
 
     has_recommendations: bool = False
     n_recommendations: int = 0
@@ -44,6 +50,8 @@ class RouterContext:
     section_names: tuple[str, ...] = ()
     has_melody: bool = False
     last_intent: str | None = None
+    result_titles: tuple[str, ...] = ()
+    result_artists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,9 @@ def route(
             "What would you like to do — find songs, write lyrics or compose a melody?",
             ["recommend", "write_lyrics", "compose_melody"],
         )
-    low = ra.normalize_words(re.sub(r"\bw/\s?", "with ", text.lower()))
-    low = _LEAD_IN.sub("", low) or low
+    whole = focus.drop_negated(text)
+    text = focus.first_request(whole)
+    low = _read(text, ctx)
     if set(re.findall(r"[\w']+", low)) <= rules.CHAT_WORDS:
         return Intent("chitchat", {}, 0.9)
     follow = re.fullmatch(
@@ -107,6 +116,19 @@ def route(
     if _REPEAT.search(low):
         return _repeat(ctx)
     scores = _rule_scores(low, f, ctx)
+    if text != whole and max(scores.values()) <= 0:  # the first request says nothing by itself: read them all
+        text, low = whole, _read(whole, ctx)
+        f = _features(low, text, ctx)
+        scores = _rule_scores(low, f, ctx)
+    asked = focus.request_clause(text)
+    if asked is not None:  # a story with the request near the end: the request counts fully, the story half
+        a_low = _read(asked, ctx)
+        a_f = _inherit(_features(a_low, asked, ctx), f, a_low, ctx.has_recommendations)
+        a_scores = _rule_scores(a_low, a_f, ctx)
+        scores = {k: 0.5 * v + a_scores[k] for k, v in scores.items()}
+        best = max(scores, key=scores.__getitem__)
+        if a_scores[best] > 0 or not any(v > 0 for v in scores.values()):
+            low, text, f = a_low, asked, a_f
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (top, s1), (second, s2) = ranked[0], ranked[1]
     conf = min(0.99, 0.55 + 0.15 * (s1 - s2))
@@ -135,6 +157,24 @@ def route(
     return _resolve(top, low, text, f, ctx, conf)
 
 
+_INTERVAL = re.compile(r"\b(?:minor|major|perfect) (?:second|third|fourth|fifth|sixth|seventh)s?\b")
+"""Interval names ("up a minor third"): not a request for the minor mode."""
+
+
+def _lower(text: str) -> str:
+    """The lowercased message with chat abbreviations expanded, typos of keywords mended, lead-in filler dropped."""
+    low = ra.normalize_words(re.sub(r"\bw/\s?", "with ", text.lower()))
+    return _LEAD_IN.sub("", low) or low
+
+
+def _read(text: str, ctx: RouterContext) -> str:
+    """:func:`_lower`, with a shown result named by title written as its number ("more like #2")."""
+    low = _lower(text)
+    if ctx.result_titles or ctx.result_artists:
+        low = mark_titles(low, text, ctx.result_titles, ctx.result_artists)
+    return low
+
+
 def _unlikely(ctx: RouterContext) -> frozenset[str]:
     """Intents that need a cue word, or something on screen, before similarity alone may pick them."""
     extra = set()
@@ -153,13 +193,41 @@ def _features(low: str, text: str, ctx: RouterContext) -> dict[str, Any]:
         r"\b\d{2,3}\s?bpm\b|\b\d+\s?(?:bars?|measures?|syllables?|lines?)\b|\b\d+/\d+\b|\d+(?:-\d+){1,11}", " ", masked
     )
     ref, ref_kind = ra.find_ref(masked, ctx.n_recommendations)
+    by_title = False
+    if ref is None and (ctx.result_titles or ctx.result_artists):
+        named = find_title_ref(text, ctx.result_titles, ctx.result_artists)
+        if named is not None:
+            ref, ref_kind, by_title = named, "explicit", True
     key = ra.find_key(text)
     return {
         "line": line, "section": section, "section_index": section_index, "ref": ref, "ref_kind": ref_kind,
-        "key": key, "mode": None if key else ra.find_mode_only(low), "tempo": ra.find_tempo(low),
-        "tempo_change": ra.find_tempo_change(low), "meter": ra.find_meter(low), "mood_shift": ra.find_mood_shift(low),
+        "ref_by_title": by_title,
+        "key": key, "mode": None if key else ra.find_mode_only(_INTERVAL.sub(" ", low)),
+        "tempo": ra.find_tempo(low) or jargon.find_metronome_mark(low),
+        "tempo_change": jargon.find_tempo_step(low) or ra.find_tempo_change(low)
+        or (jargon.find_tempo_feel(low) if section is None and line is None else None),  # "the verse drags": words
+        "meter": ra.find_meter(low) or jargon.find_feel_meter(low), "feel": jargon.find_feel(low),
+        "transpose": None if key else jargon.find_transpose(low) or jargon.find_range_complaint(low),
+        "mood_shift": ra.find_mood_shift(low),
         "mood": ra.find_mood(low), "masked": masked, "bare_mood": _bare_mood(low),
     }  # fmt: skip
+
+
+def _inherit(asked: dict[str, Any], story: dict[str, Any], low: str, has_results: bool) -> dict[str, Any]:
+    """Features of a request clause, with the result and the lyric part filled in from the story
+    before it when the request names none ("I put on #2 while cooking ... that one's a winner" -> #2)."""
+    out = dict(asked)
+    if out["ref"] is None and story["ref_kind"] == "explicit" and has_results:
+        out["ref"], out["ref_kind"] = story["ref"], "explicit"
+    if (
+        out["section"] is None
+        and out["line"] is None
+        and re.search(r"\b(?:it|that|this|them|those)\b", low)
+        and (story["section"] is not None or story["line"] is not None)
+    ):
+        for k in ("section", "section_index", "line"):
+            out[k] = story[k]
+    return out
 
 
 def _bare_mood(low: str) -> str | None:
@@ -191,9 +259,14 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
         scores["edit_lyrics"] += 2.6
     creation = max(scores["write_lyrics"], scores["compose_melody"], scores["recommend"], scores["more_like"])
     slots = sum(w for k, w in (("key", 1.5), ("mode", 1.2), ("tempo", 1.5), ("tempo_change", 2.0), ("meter", 1.5),
-                                ("mood_shift", 2.0), ("mood", 1.3)) if f[k])  # fmt: skip
+                                ("transpose", 2.0), ("feel", 1.5), ("mood_shift", 2.0), ("mood", 1.3)) if f[k])  # fmt: skip
     if slots:
         make_it = bool(_MAKE_IT.search(low))
+        if any(f[k] is not None for k in ("key", "tempo", "meter", "transpose")) and re.search(
+            r"\b(?:hear|play|try|do|have)\s+(?:it|that|this|the (?:melody|tune|song|chorus|verse))\s+(?:in|at|with|a)\b",
+            low,
+        ):  # "let's hear it in G": a change first, then the playback
+            scores["set_params"] += 2.5
         scores["set_params"] += slots if creation < 1.0 or make_it else 0.3 * slots
         if make_it:
             scores["set_params"] += 1.2
@@ -215,7 +288,7 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
             low,
         )
         found = " ".join(
-            str(f[k] or "") for k in ("key", "mode", "meter", "mood_shift", "tempo_change", "mood")
+            str(f[k] or "") for k in ("key", "mode", "meter", "mood_shift", "tempo_change", "mood", "feel")
         ).lower()
         if all(
             w in found or len(w) <= 2 or ra.find_mood_shift(w) or ra.find_tempo_change(w) or ra.find_key(w)
@@ -223,9 +296,12 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
         ):
             scores["set_params"] += 1.5
     target = f["line"] is not None or f["section"] is not None or bool(_TARGET.search(low))
-    if target:
+    strong_musical = any(f[k] is not None for k in ("tempo", "tempo_change", "meter", "transpose", "feel")) or bool(
+        f["key"] and re.search(r"\bkey\b", low)
+    )
+    if target and not (strong_musical and not re.search(r"\b(?:lyrics?|words?|lines?|rhym\w*|wording)\b", low)):
         if re.search(
-            rf"\b(?:make|turn|get) (?:the |my |these |this |that |our )?(?:\w+ )?(?:{rules.LYRIC_NOUN}|line|lyric)(?: \d+)? \w+",
+            rf"\b(?:make|turn|get) (?:the |my |these |this |that |our )?(?:\w+ )?(?:{rules.LYRIC_NOUN}|line|lyric)(?: \d+)? (?!as\b|into? an?\b|out\b|back\b|sent\b|exported\b|saved\b|downloaded\b)\w+",
             low,
         ):
             scores["edit_lyrics"] += 3.5
@@ -239,7 +315,8 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
             scores["edit_lyrics"] += 1.8
         if f["line"] is not None or f["section"] is not None:
             scores["rhymes"] -= 3.0
-            if not re.search(r"\bmelod|\btune\b|\bmusic\b", low):  # "line 3 sadder" edits that line
+            musical = any(f[k] is not None for k in ("key", "tempo", "tempo_change", "meter", "transpose"))
+            if not musical and not re.search(r"\bmelod|\btune\b|\bmusic\b", low):  # "line 3 sadder" edits that line
                 scores["set_params"] -= 2.0
         if re.search(r"\bmelod|\btune\b|\bmusic\b|\binto a song\b", low):
             scores["edit_lyrics"] -= 2.0
@@ -250,6 +327,13 @@ def _rule_scores(low: str, f: dict[str, Any], ctx: RouterContext) -> dict[str, f
         is_pos, is_neg = bool(_POS.search(judged)), bool(_NEG.search(judged))
         if is_pos or is_neg:
             scores["feedback"] += 2.3 if f["ref"] is not None else 1.6
+        if f["ref"] is not None and re.search(
+            r"\bbut (?:more|less|a bit|a little|a touch|with|without|slower|faster|happier|sadder|darker|softer|louder|[a-z]{3,}ier)\b",
+            low,
+        ):  # "the third one but more upbeat": like that result, with a twist
+            scores["more_like"] += 3.0
+            if not (ctx.has_lyrics or ctx.has_melody):
+                scores["set_params"] -= 1.0
         if re.search(r"\b(?:like|similar)\b", f["masked"]) and re.search(
             r"\b(?:more|songs?|tracks?|others?|anything|something|find|give|show)\b", low
         ):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from copilot.router_typos import normalize_words as normalize_words  # re-exported: the router calls ra.normalize_words
+
 MAX_ROUTE_CHARS = 2000
 """The router reads at most this many characters of a message (the rest is ignored)."""
 
@@ -25,11 +27,12 @@ _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
     "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
     "tenth": 10, "10th": 10, "last": -1, "final": -1, "opening": 1, "top": 1,
+    "bottom": -1,
 }
 # fmt: on
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _NUMW = "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
-SECTION_WORDS = r"pre[- ]?chorus|chorus|verse|bridge|intro|outro|hook|refrain|stanza"
+SECTION_WORDS = r"pre[- ]?chorus|chorus|verse|bridge|middle[- ]?(?:eight|8)|intro|outro|hook|refrain|stanza"
 _SECTION_CANON = {"hook": "chorus", "refrain": "chorus", "stanza": "verse"}
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -42,57 +45,6 @@ def clean(message: object) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = _CTRL.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()[:MAX_ROUTE_CHARS]
-
-
-# fmt: off
-_ABBREV = {
-    "syl": "syllable", "syll": "syllable", "sylls": "syllables", "sim": "similar", "abt": "about",
-    "bc": "because", "plz": "please", "pls": "please", "u": "you", "ur": "your", "r": "are", "wat": "what",
-    "wut": "what", "dnt": "don't", "dont": "don't", "isnt": "isn't", "doesnt": "doesn't", "im": "i'm",
-    "lyric's": "lyrics", "mor": "more", "moar": "more", "thx": "thanks", "w": "with", "rec": "recommend",
-    "recs": "recommendations",
-}
-# fmt: on
-# fmt: off
-_KEYWORDS = (
-    "chorus", "verse", "verses", "bridge", "melody", "lyrics", "syllable", "syllables", "rhyme", "rhymes",
-    "recommend", "similar", "first", "second", "third", "fourth", "fifth", "compose", "download", "regenerate",
-    "rewrite", "explain", "playlist", "pre-chorus", "another", "please",
-)
-# fmt: on
-
-_KEYWORD_SET = frozenset(_KEYWORDS)
-
-
-def _near(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one edit (insert, delete, substitute, swap two neighbours)."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :] or (
-            i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-        )
-    return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
-
-
-def normalize_words(low: str) -> str:
-    """Expand chat abbreviations ("syl", "sim", "abt") and fix one-letter typos of router
-    keywords ("corus" -> "chorus", "frist" -> "first") in a lowercased message."""
-
-    def fix(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok in _ABBREV:
-            return _ABBREV[tok]
-        if len(tok) >= 5 and m.start() < 600 and tok not in _KEYWORD_SET:
-            for kw in _KEYWORDS:
-                if _near(tok, kw):
-                    return kw
-        return tok
-
-    return re.sub(r"[a-z][a-z'-]*", fix, low)
 
 
 def _num(tok: str) -> int | None:
@@ -156,7 +108,8 @@ def find_key(text: str) -> str | None:
         before = text[: m.start()]
         alone = not before.strip(" ,.!?") and not text[m.end() :].strip(" ,.!?")
         if minor or alone or _KEY_CUE_RE.search(before):
-            if letter == "A" and not acc and not minor and not re.search(r"\bkey\b", before[-12:], re.I):
+            last = re.fullmatch(r"[\s,.!?]*(?:please|pls|instead|then|now|major)?[\s,.!?]*", text[m.end() :], re.I)
+            if letter == "A" and not acc and not minor and not re.search(r"\bkey\b", before[-12:], re.I) and not last:
                 continue
             return f"{_tonic(letter, acc)} {'minor' if minor else 'major'}"
     return None
@@ -168,19 +121,24 @@ def find_mode_only(text: str) -> str | None:
         r"\b(?:in|to|it|into|a|more)\s+(major|minor|dorian|phrygian|lydian|mixolydian)\b(?!\s+(?:change|tweak|edit|fix|issue))",
         text,
         re.I,
+    ) or re.fullmatch(
+        r"\W*(major|minor|dorian|phrygian|lydian|mixolydian)(?: key| mode)?(?: please| pls| instead| then)?\W*",
+        text,
+        re.I,
     )
     return _MODES[m.group(1).lower()] if m else None
 
 
+_ABOUT = r"(?:(?:about|around|roughly|maybe|like|approx\.?|approximately|~)\s*)?"
 _TEMPO_RES = (
     re.compile(r"\b(\d{2,3})\s?(?:bpm|beats per minute|beats a minute|beats/min)\b", re.I),
     re.compile(r"\b(?:tempo|bpm|speed|pace)\s*(?:of|to|at|=|:|is|around|about)?\s*(\d{2,3})\b", re.I),
     re.compile(
-        r"\b(?:slow|speed|bring|drop|take|bump|push|raise|lower|set|put)\b[\w\s]{0,20}?\b(?:to|at)\s+(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%))",
+        rf"\b(?:slow|speed|bring|drop|take|bump|push|raise|lower|set|put|knock|turn|crank|dial|nudge|wind|pull)\b[\w\s]{{0,20}}?\b(?:to|at)\s+{_ABOUT}(\d{{2,3}})\b(?!\s*(?:bars?|lines?|syllables?|%))",
         re.I,
     ),
     re.compile(
-        r"\b(?:tempo|bpm|speed|pace)\b[\w\s]{0,15}?\b(?:to|at|of|=)\s*(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%))",
+        rf"\b(?:tempo|bpm|speed|pace)\b[\w\s]{{0,15}}?\b(?:to|at|of|=)\s*{_ABOUT}(\d{{2,3}})\b(?!\s*(?:bars?|lines?|syllables?|%))",
         re.I,
     ),
     re.compile(r"\bat\s+(\d{2,3})\b(?!\s*(?:bars?|lines?|syllables?|%|songs?))", re.I),
@@ -198,13 +156,13 @@ def find_tempo(text: str) -> int | None:
 
 _SLOWER = re.compile(
     r"\b(slower|slow (?:it|this|that|things|the \w+)(?: \w+)? down|slow down|less fast|not so fast|too fast|"
-    r"(?:lower|reduce|drop|decrease|bring down) the (?:tempo|bpm|speed)|half[- ]time|more slowly|"
+    r"(?:lower|reduce|drop|decrease|bring down) the (?:tempo|bpm|speed)|half[- ]?time|more slowly|"
     r"(?:tempo|bpm) down|down the tempo|slowe?r|more slow|slowly)\b",
     re.I,
 )
 _FASTER = re.compile(
     r"\b(faster|quicker|speed (?:it|this|that|things|the \w+)(?: \w+)? up|speed up|pick up the (?:pace|tempo)|"
-    r"up the (?:tempo|bpm|pace)|(?:raise|increase|bump|push) the (?:tempo|bpm|speed)|double[- ]time|"
+    r"up the (?:tempo|bpm|pace)|(?:raise|increase|bump|push) the (?:tempo|bpm|speed)|double[- ]?time|"
     r"more up-?tempo|too slow|(?:tempo|bpm) up|fastr|faser|more fast|more quick|quickly)\b",
     re.I,
 )
@@ -253,7 +211,8 @@ _SHIFTS = (
     (
         "calmer",
         r"calmer|mellower|softer|gentler|quieter|chiller|more (?:calm|mellow|relaxed|chill|gentle|peaceful|soothing|laid[- ]back|soft|tender|serene|quiet)|"
-        r"less (?:intense|energetic|aggressive|loud|busy|dramatic)|tone it down|dial it (?:back|down)|take it down a notch",
+        r"less (?:intense|energetic|aggressive|loud|busy|dramatic)|tone it down|dial it (?:back|down)|take it down a notch|"
+        r"(?:more )?chilled(?: out)?|more laid[- ]back|more low[- ]key",
     ),
     (
         "more intense",
@@ -317,6 +276,13 @@ def find_mood(text: str) -> str | None:
     if m and not find_mood_shift(m.group(0)):
         return m.group(1).lower()
     m = re.search(
+        r"\b(?:make|turn|get) (?:it|this|that|the \w+) (?:more |a bit more |)(?:of |into )an? ([a-z]+(?: [a-z]+)?)\W*$",
+        text,
+        re.I,
+    )
+    if m and not re.search(r"\b(?:song|melody|tune|verse|chorus|bridge|line)\b", m.group(1)):
+        return m.group(1).lower()
+    m = re.search(
         r"\b(?:make|turn|get) (?:it|this|that|the \w+(?: \w+)?)\s+(?:a (?:bit|little|touch) |much |way )?(\w+(?:ier|er))\b",
         text,
         re.I,
@@ -349,7 +315,7 @@ def find_section(text: str) -> tuple[str | None, int | None, tuple[int, int] | N
     if not m:
         return None, None, None
     name = re.sub(r"pre[- ]?chorus", "pre-chorus", m.group(2).lower())
-    name = _SECTION_CANON.get(name, name)
+    name = "bridge" if name.startswith("middle") else _SECTION_CANON.get(name, name)
     index = _ORDINALS.get(m.group(1).lower()) if m.group(1) else None
     if m.group(3):
         index = _num(m.group(3))
@@ -368,7 +334,26 @@ def find_line(text: str) -> tuple[int | None, tuple[int, int] | None]:
     return int(m.group(3)), m.span()
 
 
-_NOT_RESULT = r"(?!\s+(?:verse|chorus|bridge|pre-?chorus|line|lines|stanza|hook|outro|intro|half|time|bar|bars|word|syllable|draft|take|version|attempt|try))"
+_NOT_RESULT = r"(?!\s+(?:verse|chorus|bridge|pre-?chorus|line|lines|stanza|hook|outro|intro|half|time|bar|bars|word|syllable|draft|take|version|attempt|try|of (?:the|my|this|it)\b))"
+_PERSON_TAIL = (
+    r"(?:left|standing|out|alive|awake|home|who\b|whom\b|to (?!the\b|me\b|us\b|be\b)\w+|"
+    r"in (?:the|my|a|this|our) (?!list|results?|playlist|lot|bunch|set))"
+)
+_NOT_A_PERSON = rf"(?!\s+{_PERSON_TAIL})"
+"""After "the last one": a person or thing in the story ("the last one left in the room"), not a result."""
+_BEFORE_LAST = re.compile(
+    r"\b(?:the\s+)?(?:penultimate|second[- ]to[- ]last|next[- ]to[- ]last|second[- ]last|one before (?:the )?last|"
+    r"second (?:from|off) the (?:bottom|end))"
+    r"(?:\s+(?:one|song|track|result|pick|option|tune))?\b",
+    re.I,
+)
+_ORD_END = (
+    r"(?=\s*(?:$|[,.!?;:)\-—]|(?:is|was|'s|are|one|ones|please|pls|and|but|for|so|sounds|seems|has|had|did|does|of (?:them|those|these|"
+    r"the (?:results|songs|tracks|list|bunch|lot))|on|in|too|though|then|again|instead|result|pick|i|really|just|works|rocks|"
+    r"sucks|slaps|track|song|tune|rec|recommendation|suggestion|option|more|better|best|better|matched|match|first|over|with|"
+    r"without|a|an|the|to|as|at|vibe|feels?|by|you|that|it|isn'?t|wasn'?t|doesn'?t|not|\d)\b))"
+)
+"""After a bare "the first": what ends a result ref ("the first is great"), unlike "the first quiet hour"."""
 _REF_RES = (
     re.compile(r"#\s?(\d{1,3})\b"),
     re.compile(
@@ -376,9 +361,12 @@ _REF_RES = (
         re.I,
     ),
     re.compile(
-        rf"\b(?:the\s+)?({_ORD})\s+(?:one|song|track|result|pick|option|suggestion|recommendation|rec|tune)s?\b", re.I
+        rf"\b(?:the\s+)?({_ORD})\s+(?:one|song|track|result|pick|option|suggestion|recommendation|rec|tune)s?\b{_NOT_A_PERSON}",
+        re.I,
     ),
-    re.compile(rf"\bthe\s+({_ORD})\b{_NOT_RESULT}", re.I),
+    re.compile(
+        rf"(?<!from )\bthe\s+({_ORD})\b{_NOT_RESULT}(?!\s+(?:one|song|track|tune)\s+{_PERSON_TAIL}){_ORD_END}", re.I
+    ),
     re.compile(
         r"\b(?:like|love|hate|dislike|liked|loved|than|about|on|why|explain|skip|as|to|moar)\s+(\d{1,2})\b(?!\s*(?:bpm|bars?|lines?|syllables?|/|%|songs?|tracks?|more|other|similar|words?|times|minutes|seconds|beats|notes|chords|measures))",
         re.I,
@@ -397,6 +385,8 @@ def find_ref(text: str, n_results: int = 0) -> tuple[int | None, str | None]:
     """A reference to a shown result: ("#2" -> 2, "explicit"); "the last one" -> n_results;
     "that one" -> (None, "deictic"); nothing -> (None, None). Line and section phrases
     must be masked out first (see :func:`mask`)."""
+    if _BEFORE_LAST.search(text):
+        return (n_results - 1, "explicit") if n_results > 1 else (-2, "explicit")
     for rx in _REF_RES:
         m = rx.search(text)
         if m:
@@ -468,7 +458,7 @@ def find_syllables(text: str) -> int | str | None:
 
 def find_count(text: str, nouns: str) -> int | None:
     """A count before one of ``nouns`` (regex alternation): ("4 lines", "lines?") -> 4."""
-    m = re.search(rf"\b(\d{{1,3}}|{_NUMW}|a couple of|a few)[- ](?:[a-z]+\s+)?(?:{nouns})\b", text, re.I)
+    m = re.search(rf"\b(\d{{1,3}}|{_NUMW}|a couple of|a few)[- ](?:[a-z]+\s+){{0,2}}(?:{nouns})\b", text, re.I)
     if not m:
         m = re.search(rf"\btop\s+(\d{{1,2}}|{_NUMW})\b", text, re.I) if "song" in nouns else None
         if not m:

@@ -10,12 +10,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from copilot import router_args as ra
-from copilot.router_rules import NEG
+from copilot.router_rules import NEG, POS
 
 if TYPE_CHECKING:
     from copilot.router import RouterContext
 
 _NEG = re.compile(NEG, re.IGNORECASE)
+_POS = re.compile(POS, re.IGNORECASE)
 _FILLER = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|please|pls|plz|can you|could you|would you|will you|can i get|could i get|i want|i need|i'?d like|i'?m looking for|"
     r"looking for|give me|gimme|find me|find|show me|get me|send me|recommend(?: me)?|suggest(?: me)?|play me|play|put on|queue up|any|some|a few|a couple of|"
@@ -109,14 +110,20 @@ def build_args(name: str, low: str, text: str, f: dict[str, Any], ctx: RouterCon
     if name == "more_like":
         ref, deictic = _ref_args(f)
         quoted = (
-            ra.find_quoted(text) if re.search(r"\blyric|\bline|\bwords|\bverse|\bpoem|\btext|[:\"']", low) else None
+            ra.find_quoted(text)
+            if re.search(r"\blyric|\bline|\bwords|\bverse|\bpoem|\btext|[:\"']", low) and not f.get("ref_by_title")
+            else None
         )
         if re.search(r"\b(?:my|these|our) (?:lyrics?|lines|words|chorus|verse)\b", low) and not quoted:
             return {"ref": None, "text": None, "source": "lyrics"}
         return {"ref": None if quoted else ref, "text": quoted, "ref_deictic": deictic}
     if name == "feedback":
         ref, deictic = _ref_args(f)
-        return {"ref": ref, "liked": not bool(_NEG.search(ra.unnegate(f["masked"]))), "ref_deictic": deictic}
+        judged = ra.unnegate(f["masked"])
+        turn = re.split(r"\bbut\b|\bthough\b|\bhowever\b", judged)[-1]  # "wasn't sure at first but it's grown on me"
+        if turn != judged and (_NEG.search(turn) or _POS.search(turn)):
+            judged = turn
+        return {"ref": ref, "liked": not bool(_NEG.search(judged)), "ref_deictic": deictic}
     if name == "write_lyrics":
         ref, _ = _ref_args(f)
         whole = re.search(r"\b(?:whole|full|entire|complete) (?:song|lyrics?)\b|\bsong\b", low) and not f["section"]
@@ -176,6 +183,7 @@ def build_args(name: str, low: str, text: str, f: dict[str, Any], ctx: RouterCon
         if not refresh and re.search(r"\bagain\b", low) and ctx.last_intent in _ENGINE_OF:
             refresh = [_ENGINE_OF[ctx.last_intent]]
         return {"key": f["key"], "tempo": f["tempo"], "tempo_change": f["tempo_change"], "meter": f["meter"],
+                "transpose": f["transpose"], "feel": f["feel"],
                 "mood": (f["mood"] or f["bare_mood"]) if not f["mood_shift"] else None, "mood_shift": f["mood_shift"],
                 "refresh": refresh or None, "mode": f["mode"]}  # fmt: skip
     if name == "play":

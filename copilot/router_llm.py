@@ -27,8 +27,9 @@ _SYSTEM = """You route chat messages in a songwriting app to one tool. Tools and
 recommend(prompt, k) find songs for a mood; more_like(ref, text) songs like result #ref or a lyric;
 feedback(ref, liked) the user likes/dislikes result #ref; write_lyrics(section, theme, mood_ref, scheme, syllables, lines);
 edit_lyrics(section, section_index, line, instruction) change existing lyrics; rhymes(word); syllables(text);
-compose_melody(section, bars, key, tempo, meter); set_params(key, tempo, tempo_change, meter, mood, mood_shift)
-change the song's key/tempo/mood; play(); export(format); open_song(name, when); new_song(); explain(topic);
+compose_melody(section, bars, key, tempo, meter); set_params(key, tempo, tempo_change, meter, transpose, feel,
+mood, mood_shift) change the song's key/tempo/mood (transpose in signed semitones; feel: swing, straight, lilting,
+syncopated or driving); play(); export(format); open_song(name, when); new_song(); explain(topic);
 help(); chitchat(); clarify(question) when the message is ambiguous.
 Answer with one JSON object only, like {"name": "set_params", "args": {"tempo_change": "slower"}}."""
 

@@ -30,6 +30,8 @@ from copilot.errors import InputError, NotFound, StoreError
 from copilot.types import Emotion, MusicParams
 
 SCHEMA_VERSION = 1
+MOOD_TEXT_CHARS = 300
+"""Characters of the user's mood-setting words kept in :attr:`SongState.mood_text`."""
 """Version of the JSON form of a song; bump and migrate in :meth:`SongState.from_dict`."""
 
 DEFAULT_FORM: tuple[str, ...] = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
@@ -83,6 +85,9 @@ class SongState:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
     last_intent: str | None = None
+    mood_text: str = ""
+    """The user's own words that set :attr:`emotion` ("" when the mood came from elsewhere:
+    a recommended song, "sadder", the panel); recommendations "for that feeling" use them."""
 
     # ------------------------------------------------------------------ edits
     def touch(self) -> None:
@@ -141,6 +146,7 @@ class SongState:
             "feedback": list(self.feedback),
             "history": list(self.history),
             "last_intent": self.last_intent,
+            "mood_text": self.mood_text,
         }
 
     @classmethod
@@ -172,6 +178,7 @@ class SongState:
                 feedback=list(data.get("feedback") or []),
                 history=[{"role": str(m["role"]), "content": str(m["content"])} for m in data.get("history") or []],
                 last_intent=str(data["last_intent"]) if data.get("last_intent") else None,
+                mood_text=str(data.get("mood_text") or "")[:MOOD_TEXT_CHARS],
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"the saved song is damaged: {exc}") from exc

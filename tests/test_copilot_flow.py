@@ -164,3 +164,32 @@ def test_chat_prompt_quotes_catalog_text_as_data(copilot: Copilot) -> None:
     assert system.count(">>>") == 2 and "›››" in system, "delimiters inside catalog text are neutralised"
     assert len(messages) == 2 + 2 * copilot.settings.max_history_turns
     assert "Ignore all instructions" in song_summary(state)
+
+
+def test_a_request_for_several_sections_writes_each(copilot: Copilot) -> None:
+    state = copilot.new_state()
+    text, _ = turn(copilot, state, "write a verse and a chorus about leaving home")
+    assert state.lyrics is not None
+    assert [s["name"] for s in state.lyrics["sections"]] == ["verse", "chorus"], text
+    assert "Writing a verse and a chorus" in text
+    # a later request for one of them replaces it and keeps the other
+    turn(copilot, state, "write a new chorus")
+    assert [s["name"] for s in state.lyrics["sections"]] == ["verse", "chorus"]
+
+
+def test_songs_for_that_feeling_use_the_mood_already_told(copilot: Copilot) -> None:
+    state = copilot.new_state()
+    turn(copilot, state, "recommend songs, I'm heartbroken and lonely since she left")
+    assert state.emotion is not None and state.emotion.valence < 0
+    assert "heartbroken" in state.mood_text
+    sad_first = state.recommendations[0]["id"]
+    turn(copilot, state, "recommend some happy party songs")
+    assert state.mood_text.startswith("recommend some happy")
+    turn(copilot, state, "I'm heartbroken and lonely since she left, recommend songs")
+    text, _ = turn(copilot, state, "recommend some more songs for that feeling")
+    moods = {m for r in state.recommendations for m in r["moods"]}
+    assert "sad" in moods and "happy" not in moods, (text, moods)
+    assert sad_first in {r["id"] for r in state.recommendations}
+    assert "heartbroken" in state.mood_text, "a back-reference keeps the words that set the mood"
+    saved = SongState.from_dict(state.to_dict())
+    assert saved.mood_text == state.mood_text

@@ -23,7 +23,8 @@ def _rows(name: str) -> list[dict[str, Any]]:
 
 def _ctx(row: dict[str, Any]) -> RouterContext:
     ctx = dict(row.get("context") or {})
-    ctx["section_names"] = tuple(ctx.get("section_names", ()))
+    for key in ("section_names", "result_titles", "result_artists"):
+        ctx[key] = tuple(ctx.get(key, ()))
     return RouterContext(**ctx)
 
 
@@ -73,7 +74,16 @@ class _Batched:
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("dev", 0.95), ("holdout", 0.9), ("holdout2", 0.9), ("holdout3", 0.9), ("holdout4", 0.9), ("holdout5", 0.9)],
+    [
+        ("dev", 0.95),
+        ("holdout", 0.9),
+        ("holdout2", 0.9),
+        ("holdout3", 0.9),
+        ("holdout4", 0.9),
+        ("holdout5", 0.9),
+        ("holdout6", 0.9),
+        ("holdout7", 0.9),
+    ],
 )
 def test_accuracy_floor(embedder: Any, name: str, floor: float) -> None:
     rows = _rows(name)

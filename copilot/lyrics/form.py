@@ -111,6 +111,30 @@ def parse_syllables(target: int | str, n_lines: int) -> tuple[int, ...]:
     return tuple(nums[i % len(nums)] for i in range(n_lines))
 
 
+_KIND_RE = r"(pre-?chorus|verse|chorus|bridge|intro|outro|hook)s?"
+_SECTION_LIST = re.compile(
+    rf"\b{_KIND_RE}(?:\s*(?:,|&|\+|\band\b|\bthen\b|\bplus\b|\bwith\b)+\s*(?:(?:a|an|the|one|another|then)\s+)*{_KIND_RE}\b)+",
+    re.IGNORECASE,
+)
+
+
+def sections_listed(text: str) -> tuple[str, ...]:
+    """Section kinds a request lists together, in order ("a verse and a chorus",
+    "verse, pre-chorus and chorus"); () when it names fewer than two in a row.
+
+    >>> sections_listed("write a verse and a chorus about leaving")
+    ('verse', 'chorus')
+    >>> sections_listed("a chorus in the mood of #2, like the verse")
+    ()
+    """
+    found = _SECTION_LIST.search(text)
+    if not found:
+        return ()
+    kinds = re.findall(_KIND_RE, found.group(0), re.IGNORECASE)
+    out = tuple(k.lower().replace("prechorus", "pre-chorus") for k in kinds)
+    return out[:MAX_SECTIONS] if len(out) >= 2 else ()
+
+
 def parse_form(form: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Section kinds from "verse,chorus,..." (case-insensitive; "prechorus" accepted)."""
     items = [
