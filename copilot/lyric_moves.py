@@ -121,6 +121,7 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
     from copilot.lyrics.form import Lyrics, plan_form, sections_listed
 
     args = _args(intent)
+    told = state.mood_text  # the user's own story, before a reference song's mood replaces it
     rec = state.recommendation(int(args["mood_ref"])) if args.get("mood_ref") else None
     extra: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
@@ -140,6 +141,8 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
         apply_mood(cp, state, emotion, text)
         yield _ev("state", changed=("mood", "params"))
     theme = args.get("theme") or (state.lyrics or {}).get("theme") or ""
+    if not theme and told and told != text:  # what the songwriter told us is what the song is about
+        theme = told
     if not theme and rec is not None:
         theme = f"{', '.join(extra) or 'the feeling'} of a song like {rec.get('title', '')}"
     theme = theme or text

@@ -425,7 +425,7 @@ def do_recommend(cp: Copilot, text: str, state: SongState, intent: Any, emotion:
         if state.mood_text and state.mood_text not in query:
             query = f"{state.mood_text}. {query}"
     elif _is_moody(emotion) and emotion is not None:
-        apply_mood(cp, state, emotion, text)
+        apply_mood(cp, state, emotion, query)
         yield _ev("state", changed=("mood", "params"))
     yield _ev("progress", "Searching the catalog...")
     recommender = cp.engines.get("recommender")
