@@ -180,7 +180,8 @@ def do_set_params(cp: Copilot, text: str, state: SongState, intent: Any, emotion
         )
         return
     p = state.params
-    said.append(f"Key {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}.")
+    feel = f", {p.rhythmic_feel} feel" if p.rhythmic_feel and p.rhythmic_feel != "straight" else ""
+    said.append(f"Key {p.tonic} {p.mode}, {p.tempo_bpm} BPM, {p.meter}{feel}.")
     yield _ev("text", " ".join(said))
     refresh = set(args.get("refresh") or [])
     if "lyrics" in refresh and state.lyrics:
