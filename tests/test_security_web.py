@@ -241,6 +241,13 @@ def test_a_url_in_place_of_a_file_is_neither_fetched_nor_redirected(app: App) ->
                         assert json.loads(body) == {"detail": URL_REFUSED}, (route, body[:300])
                         refused += 1
         assert refused == len(urls) * 3 * len(named) * 5
+        # the guard does not read multipart bodies; Gradio must not read one as JSON either
+        file_data = {"path": target, "url": target, "meta": {"_type": "gradio.FileData"}}
+        for ctype in ("multipart/form-data; boundary=x", "Multipart/Form-Data; boundary=x"):
+            for route in ("gradio_api/call/chat", "gradio_api/run/chat", "gradio_api/queue/join"):
+                payload = {"data": [file_data, []], "fn_index": named["chat"]["id"], "session_hash": "mp"}
+                status, body = _post(app.url + route, json.dumps(payload).encode(), {"Content-Type": ctype})
+                assert 400 <= status < 500, (ctype, route, status, body[:300])
         time.sleep(0.5)
         assert canary.hits == [], f"the app fetched {canary.hits}"
         # the guard leaves ordinary calls alone, also when the body arrives in many small chunks
