@@ -16,6 +16,8 @@ Usage::
 
     python bench/lyrics.py [--subset N] [--split dev|heldout|all] [--songs K]
                            [--base-url http://127.0.0.1:8765/v1]   # else the embedded default model
+    python bench/lyrics.py --swap-fluency [--plan-file OLD_PLAN.py]  # pure measure of last-resort swaps
+    python bench/lyrics.py --compare BEFORE.json AFTER.json         # pair two runs' last-resort changes
     python bench/lyrics.py --build-wordlist                         # rebuild copilot/lyrics/common_words.txt
 
 Writes bench/out/lyrics.json and prints a summary.
@@ -258,9 +260,16 @@ def run_ours(
         config=WriterConfig(seed=seed, section_budget_s=budget_s),
     )
     t0 = time.perf_counter()
-    lyr = writer.write(
+    changes: list[dict[str, Any]] = []
+    lyr = None
+    for ev in writer.write_events(
         f"{req['theme']} ({req['mood']})", plan_form("verse", scheme=scheme, syllables=req["syllables"], lines=n)
-    )
+    ):
+        if ev.kind == "section":
+            changes += ev.data.get("changes", [])
+        elif ev.kind == "done":
+            lyr = ev.data["lyrics"]
+    assert lyr is not None
     secs = time.perf_counter() - t0
     chk = check_lyrics(lyr)
     lines = list(lyr.sections[0].lines)
@@ -274,6 +283,8 @@ def run_ours(
         "seconds": round(secs, 2),
         "llm_calls": writer.llm_calls,
         "notes": list(lyr.notes),
+        "changes": changes,
+        "last_resort_lines": len({c["line"] for c in changes}),
         "requested_emotion": target.top if target else None,
     }
 
@@ -333,6 +344,96 @@ def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int
     }
 
 
+def _last_resort_shares(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Share of all lines the last resort changed, in total and by kind of change."""
+    lines = sum(r["ours"]["lines_total"] for r in rows)
+    changes = [c for r in rows for c in r["ours"].get("changes", [])]
+    by_how = collections.Counter(c["how"] for c in changes)
+    return {
+        "last_resort_lines": round(sum(r["ours"].get("last_resort_lines", 0) for r in rows) / max(1, lines), 3),
+        "last_resort_by_kind": {k: round(v / max(1, lines), 3) for k, v in sorted(by_how.items())},
+    }
+
+
+def print_examples(rows: list[dict[str, Any]], limit: int) -> None:
+    """Print up to ``limit`` lines the last resort changed: the model's line, the result, the partner."""
+    shown = 0
+    for r in rows:
+        for c in r["ours"].get("changes", []):
+            if c["how"] == "filler" or shown >= limit:
+                continue
+            shown += 1
+            print(f"{r['id']} [{c['how']}] {c['before']!r} -> {c['after']!r}   (rhymes with {c.get('partner')!r})")
+
+
+SWAPS = ROOT / "bench" / "data" / "lyrics_swaps.jsonl"
+
+
+def swap_fluency(plan_file: str | None = None, split: str = "all", show: bool = True) -> dict[str, Any]:
+    """The pure swap-fluency measure on the fixed lines of ``bench/data/lyrics_swaps.jsonl``.
+
+    Each case is a line that misses its rhyme, its partner's end word, a syllable target
+    and the parts of speech a person judged its final slot to take. The last resort's fix
+    (``substitute_end`` of copilot.lyrics.plan, or of the copy of plan.py at ``plan_file``,
+    e.g. an older version, without an embedder) is judged: does it change the line at all,
+    does the new end agree in part of speech (:func:`copilot.lyrics.pos.swap_agrees`), does
+    it rhyme, is it within one syllable of the target. ``split``: "dev" (the lines the
+    rules were tuned on), "heldout" (written afterwards, never tuned on) or "all".
+    No model, no network: a few seconds."""
+    import importlib.util
+
+    from copilot import prosody
+    from copilot.lyrics import plan, pos
+
+    mod: Any = plan
+    if plan_file:
+        spec = importlib.util.spec_from_file_location("plan_under_test", plan_file)
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    every = [json.loads(x) for x in SWAPS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    cases = [c for c in every if split in ("all", c["split"])]
+    changed = agree = rhymed = on_target = 0
+    for c in cases:
+        new = mod.substitute_end(c["line"], c["partner"], "", None, set(), target=c["target"])
+        ok = bool(new) and pos.swap_agrees(c["line"], new, c["slot"])
+        if new:
+            changed += 1
+            agree += ok
+            rhymed += prosody.rhymes(prosody.last_word(new), c["partner"])
+            on_target += abs(prosody.syllable_count(new) - c["target"]) <= 1
+        if show:
+            print(f"{'ok ' if ok else 'BAD' if new else '-  '} {c['line']!r} -> {new!r}  ({c['partner']})")
+    return {
+        "split": split,
+        "cases": len(cases),
+        "changed": round(changed / len(cases), 3),
+        "pos_agreement_of_changed": round(agree / max(1, changed), 3),
+        "pos_agreement_of_all": round(agree / len(cases), 3),
+        "rhymes_of_changed": round(rhymed / max(1, changed), 3),
+        "within_one_syllable_of_changed": round(on_target / max(1, changed), 3),
+    }
+
+
+def compare(before_path: str, after_path: str, limit: int = 12) -> None:
+    """Print, side by side, what two runs of this script (e.g. before and after a change
+    to the last resort, same requests and seeds) made of each model line that either
+    run's last resort changed (fillers left out). Pairing assumes the same model lines
+    in both runs, which holds with ``--section-budget 0`` (drafts only, same seeds)."""
+    runs = [json.loads(Path(p).read_text(encoding="utf-8"))["requests"] for p in (before_path, after_path)]
+    shown = 0
+    for a, b in zip(*runs, strict=False):
+        made = [{c["before"]: c for c in r["ours"].get("changes", []) if c["how"] != "filler"} for r in (a, b)]
+        for line in dict.fromkeys([*made[0], *made[1]]):
+            if shown >= limit:
+                return
+            shown += 1
+            old, new = (m.get(line) for m in made)
+            print(f"{a['id']} model: {line!r}")
+            print(f"     before: {old['after']!r} [{old['how']}]" if old else "     before: (kept)")
+            print(f"     after:  {new['after']!r} [{new['how']}]" if new else "     after:  (kept)")
+
+
 def summarize(rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"requests": len(rows)}
     for who in ("ours", "raw"):
@@ -348,6 +449,7 @@ def summarize(rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> dict[s
             ),
             "rhyme_pairs": sum(r[who]["pairs"] for r in rows),
             "emotion_match": round(sum(emo) / len(emo), 3) if emo else None,
+            **(_last_resort_shares(rows) if who == "ours" else {}),
             "section_s_median": round(statistics.median(secs), 2) if secs else None,
             "section_s_p95": round(pct(secs, 0.95), 2) if secs else None,
         }
@@ -386,9 +488,19 @@ def main() -> int:
         default=12.0,
         help="seconds of repair budget per section (default as in the app)",
     )
+    ap.add_argument("--examples", type=int, default=12, help="how many last-resort changes to print")
+    ap.add_argument("--swap-fluency", action="store_true", help="only the pure swap-fluency measure (fast)")
+    ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="pair the last-resort changes of 2 runs")
+    ap.add_argument("--plan-file", default=None, help="with --swap-fluency: measure this copy of plan.py")
     ap.add_argument("--build-wordlist", action="store_true")
     ap.add_argument("--goemotions", default="/work/shared/data/goemotions", help="GoEmotions folder (wordlist)")
     args = ap.parse_args()
+    if args.compare:
+        compare(*args.compare, limit=args.examples)
+        return 0
+    if args.swap_fluency:
+        print(json.dumps(swap_fluency(args.plan_file, args.split), indent=2))
+        return 0
     if args.build_wordlist:
         n = build_wordlist(Path(args.goemotions), ROOT / "copilot" / "lyrics" / "common_words.txt")
         print(f"wrote {n} words")
@@ -460,6 +572,7 @@ def main() -> int:
         encoding="utf-8",
     )
     print(json.dumps(summary, indent=2))
+    print_examples(rows, args.examples)
     return 0
 
 

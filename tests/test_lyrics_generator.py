@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from copilot import prosody
 from copilot.llm.base import ScriptedChatModel
+from copilot.lyrics import pos
 from copilot.lyrics.checks import check_lyrics, check_section
 from copilot.lyrics.form import Section, plan_form
 from copilot.lyrics.generator import LyricWriter, WriterConfig
@@ -121,3 +122,116 @@ def test_a_line_of_one_section_is_not_reused_in_another() -> None:
     lyr = LyricWriter(model, config=WriterConfig(seed=6, repair_rounds=0, last_resort=False)).write("night", secs)
     first, second = lyr.sections
     assert not set(first.lines) & set(second.lines)
+
+
+def _section_event(events: list) -> dict:
+    return next(e.data for e in events if e.kind == "section")
+
+
+def test_a_rewrite_request_comes_before_any_swap() -> None:
+    model = ScriptedChatModel(
+        [
+            "1. I hold you in the night",
+            "1. We talk until the morning comes",
+            "1. We talk until the fading light\n2. We talk of nothing at all",  # the rewrite
+        ]
+    )
+    events = list(
+        LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0)).write_events("love", _verse("AA", (6, 8)))
+    )
+    lines = events[-1].data["lyrics"].sections[0].lines
+    assert lines == ("I hold you in the night", "We talk until the fading light")
+    assert len(model.calls) == 3, "two drafts and one rewrite"
+    prompt = model.calls[2][-1]["content"]
+    assert "«We talk until the morning comes»" in prompt and "Rewrite this line" in prompt
+    assert prosody.rhymes(prompt.rsplit('"', 2)[-2], "night")
+    data = _section_event(events)
+    assert [c["how"] for c in data["changes"]] == ["rewrite"]
+    assert any("rewritten by the model" in n for n in data["notes"])
+    assert not any("end word changed" in n for n in data["notes"])
+
+
+def test_a_rewrite_that_misses_the_rhyme_is_not_taken() -> None:
+    model = ScriptedChatModel(
+        ["1. I hold you in the night", "1. We talk until the morning comes", "1. We talk until the sun comes up"]
+    )
+    events = list(
+        LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0)).write_events("love", _verse("AA", (6, 8)))
+    )
+    b = events[-1].data["lyrics"].sections[0].lines[1]
+    assert b != "We talk until the sun comes up" and prosody.rhymes(prosody.last_word(b), "night")
+    assert [c["how"] for c in _section_event(events)["changes"]] != ["rewrite"]
+
+
+def test_no_rewrite_once_the_budget_is_spent() -> None:
+    ticks = iter(range(0, 10**6, 100))
+    model = ScriptedChatModel(["1. I hold you in the night", "1. We talk until the morning comes"])
+    writer = LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=2), clock=lambda: float(next(ticks)))
+    lyr = writer.write("love", _verse("AA", (6, 8)))
+    assert len(model.calls) == 2, "no repair or rewrite request after the budget"
+    b = lyr.sections[0].lines[1]
+    assert b.startswith("We talk until the morning ") and prosody.rhymes(prosody.last_word(b), "night")
+
+
+def test_the_partner_line_is_replanned_when_the_line_itself_cannot_rhyme() -> None:
+    # no verb in -s rhymes with "night", and "tonight" would make the line too long:
+    # so the first line's ending is changed to rhyme with "dies" instead
+    model = ScriptedChatModel(["1. I hold you in the night", "1. The candle burns and slowly dies"])
+    events = list(
+        LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0)).write_events("love", _verse("AA", (6, 7)))
+    )
+    a, b = events[-1].data["lyrics"].sections[0].lines
+    assert b == "The candle burns and slowly dies"
+    assert a.startswith("I hold you in the ") and prosody.rhymes(prosody.last_word(a), "dies")
+    assert prosody.word_syllables(prosody.last_word(a)) == 1
+    data = _section_event(events)
+    assert [(c["line"], c["how"]) for c in data["changes"]] == [(1, "swap")]
+    assert check_section(events[-1].data["lyrics"].sections[0]).rhymes_ok
+
+
+def test_both_lines_of_a_pair_get_new_endings_when_neither_can_rhyme_with_the_other() -> None:
+    # nothing common rhymes with "angry", and no adjective rhymes with "faces"
+    model = ScriptedChatModel(["1. Their lies make me angry", "1. I scream at their faces"])
+    events = list(
+        LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0)).write_events("anger", _verse("AA", (6, 6)))
+    )
+    a, b = events[-1].data["lyrics"].sections[0].lines
+    assert a.startswith("Their lies make me ") and a != "Their lies make me angry"
+    assert b.startswith("I scream at their ") and b != "I scream at their faces"
+    assert prosody.rhyme_kind(prosody.last_word(a), prosody.last_word(b)) in ("perfect", "multi")
+    assert pos.agrees(prosody.words_of("their lies make me"), "angry", prosody.last_word(a))
+    assert pos.agrees(prosody.words_of("i scream at their"), "faces", prosody.last_word(b))
+    assert [c["line"] for c in _section_event(events)["changes"]] == [1, 2]
+    assert check_section(events[-1].data["lyrics"].sections[0]).rhymes_ok
+
+
+def test_no_rewrite_when_a_typical_request_would_overrun_the_budget() -> None:
+    now = [0.0]
+
+    class SlowModel(ScriptedChatModel):
+        def complete(self, messages, **kw):  # type: ignore[no-untyped-def]
+            now[0] += 5.0  # every request takes 5 s
+            return super().complete(messages, **kw)
+
+    model = SlowModel(["1. I hold you in the night", "1. We talk until the morning comes"])
+    writer = LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0, section_budget_s=12), clock=lambda: now[0])
+    lyr = writer.write("love", _verse("AA", (6, 8)))
+    assert len(model.calls) == 2, "10 s spent + a 5 s request > 12 s: no rewrite"
+    assert prosody.rhymes(prosody.last_word(lyr.sections[0].lines[1]), "night")
+    model2 = SlowModel(["1. I hold you in the night", "1. We talk until the morning comes"])
+    roomy = LyricWriter(model2, config=WriterConfig(seed=1, repair_rounds=0, section_budget_s=16), clock=lambda: now[0])
+    roomy.write("love", _verse("AA", (6, 8)))
+    assert len(model2.calls) == 3, "10 s + 5 s <= 16 s: the rewrite is asked"
+
+
+def test_a_rewrite_whose_end_word_does_not_fit_its_frame_is_not_taken() -> None:
+    model = ScriptedChatModel(
+        ["1. I hold you in the night", "1. We talk until the morning comes", "1. We talk until the morning for bright"]
+    )
+    events = list(
+        LyricWriter(model, config=WriterConfig(seed=1, repair_rounds=0)).write_events("love", _verse("AA", (6, 8)))
+    )
+    b = events[-1].data["lyrics"].sections[0].lines[1]
+    assert len(model.calls) == 3 and b != "We talk until the morning for bright"
+    assert prosody.rhymes(prosody.last_word(b), "night")
+    assert "rewrite" not in [c["how"] for c in _section_event(events)["changes"]]

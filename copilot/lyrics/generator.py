@@ -7,9 +7,14 @@ of candidates with a small beam search scored on rhyme (with the previous line o
 the same rhyme group), syllables (within one of the target), emotion match (the
 ``emotion_of`` callable on the line, compared with the requested emotion), fluency
 and closeness to the theme. Slots that still fail get more candidates (another
-request asking for rhymes of their partner) while the time budget lasts; then, as a
-last resort, the final word is swapped for a rhyme of the same length or a filler is
-added/dropped. The result is checked again: nothing is claimed that doesn't hold.
+request asking for rhymes of their partner) while the time budget lasts. Then comes
+the last resort: a line that still misses its rhyme is rewritten by the model toward
+a rhyming end word (one request, only if it is expected to end within the budget),
+else its ending is
+changed in code keeping its part of speech (a noun for a noun, a verb form for the
+same verb form, see :mod:`copilot.lyrics.pos`), else the other line of its pair is
+changed to rhyme with it; a line off its syllable target gets a filler added or
+dropped. The result is checked again: nothing is claimed that doesn't hold.
 
 The LLM (a :class:`~copilot.llm.base.ChatModel`), the embedder and the emotion
 analyzer are passed in; this module builds none of them. Progress is a stream of
@@ -28,10 +33,17 @@ from typing import Any
 from copilot import prosody
 from copilot.errors import InputError
 from copilot.llm.base import ChatModel
-from copilot.lyrics import plan
+from copilot.lyrics import plan, pos
 from copilot.lyrics.checks import check_lyrics, check_section, syllables_ok
 from copilot.lyrics.form import REPEATED_KINDS, Lyrics, Section, plan_form, rhyme_groups
-from copilot.lyrics.prompts import few_shot, lines_messages, parse_lines, sanitize_theme, system_prompt
+from copilot.lyrics.prompts import (
+    few_shot,
+    lines_messages,
+    parse_lines,
+    rewrite_messages,
+    sanitize_theme,
+    system_prompt,
+)
 from copilot.types import Emotion, LyricTone
 
 _RHYME_SCORE = {"multi": 3.2, "perfect": 3.0, "slant": 2.0, "none": -3.0, "identical": -4.0}
@@ -92,9 +104,14 @@ class LyricWriter:
         self.clock = clock
         self._rng = random.Random(self.config.seed)
         self._calls = 0
+        self._call_s: list[float] = []  # seconds each LLM request took
         self._emo_cache: dict[str, float] = {}
         self._theme_sim: dict[str, float] = {}
-        self._guard_sources = (system_prompt(), *(m["content"] for m in few_shot()))
+        self._guard_sources = (
+            system_prompt(),
+            *(m["content"] for m in few_shot()),
+            *(m["content"] for m in few_shot("lyrics_rewrite_examples.md")),
+        )
         self._written: set[tuple[str, ...]] = set()  # lines of other sections: never reused
 
     @property
@@ -116,7 +133,9 @@ class LyricWriter:
         )
         seed = None if self.config.seed is None else self.config.seed + self._calls
         self._calls += 1
+        t0 = self.clock()
         reply = self.llm.complete(msgs, max_tokens=16 * count + 12, temperature=self.config.temperature, seed=seed)
+        self._call_s.append(self.clock() - t0)
         out = []
         for line in parse_lines(reply):
             if plan.copied_run(line, self.references, self.config.copy_run):
@@ -127,6 +146,13 @@ class LyricWriter:
                 continue  # a line of another section (the model likes to copy its context)
             out.append(line)
         return out
+
+    def _typical_call_s(self) -> float:
+        """Median seconds of this writer's LLM requests so far (0 before the first)."""
+        if not self._call_s:
+            return 0.0
+        done = sorted(self._call_s)
+        return done[len(done) // 2]
 
     # --- scoring --------------------------------------------------------------------
     def _emotion_score(self, line: str) -> float:
@@ -218,8 +244,8 @@ class LyricWriter:
         endings = plan.plan_endings(groups, theme, embed=self.embed, rng=self._rng, used=used, fixed=fixed)
         words: dict[int, str] = {}
         for letter, idx in groups.items():
-            for pos, i in enumerate(idx):
-                words[i] = endings[letter][min(pos, len(endings[letter]) - 1)]
+            for k, i in enumerate(idx):
+                words[i] = endings[letter][min(k, len(endings[letter]) - 1)]
         free = [i for i in range(section.n_lines) if i not in words]
         taken = used | {w for ws in endings.values() for w in ws}
         for i, w in zip(free, plan.theme_words(theme, self.embed, self._rng, taken, len(free)), strict=False):
@@ -254,8 +280,9 @@ class LyricWriter:
             yield Event("candidates", section.name, {"round": rnd, "count": asked, "failing": [i + 1 for i in failing]})
             current = section.with_lines(self._assign(section, pool, locked))
         notes: list[str] = []
+        changes: list[dict[str, Any]] = []
         if cfg.last_resort:
-            current, notes = self._last_resort(current, theme, locked, used)
+            current, notes, changes = self._last_resort(current, theme, locked, used, start=start, context=ctx)
         chk = check_section(current)
         yield Event(
             "section",
@@ -264,6 +291,7 @@ class LyricWriter:
                 "section": current,
                 "lines": [c.to_dict() for c in chk.lines],
                 "notes": notes,
+                "changes": changes,
                 "seconds": round(self.clock() - start, 2),
             },
         )
@@ -286,32 +314,138 @@ class LyricWriter:
         return None
 
     def _last_resort(
-        self, section: Section, theme: str, locked: dict[int, str], used: set[str]
-    ) -> tuple[Section, list[str]]:
+        self,
+        section: Section,
+        theme: str,
+        locked: dict[int, str],
+        used: set[str],
+        *,
+        start: float | None = None,
+        context: Sequence[str] = (),
+    ) -> tuple[Section, list[str], list[dict[str, Any]]]:
+        """Make failing lines hold: a line that misses its rhyme is first rewritten by the
+        model toward a rhyme (one request, only when a request of typical length still
+        ends within the section's time budget, counted from ``start``), else its ending is replaced in code (:func:`plan.end_fixes`,
+        keeping the part of speech), else its unlocked partner's ending is changed to rhyme
+        with it; a line off its syllable target gets a filler added or dropped. Returns the
+        section, notes for the user, and one ``{"line", "how", "before", "after"}`` per change."""
         lines = list(section.lines)
-        notes = []
+        notes: list[str] = []
+        changes: list[dict[str, Any]] = []
         for i in self._failing(section, locked):
             chk = check_section(section.with_lines(lines)).lines[i]
-            if chk.rhyme_ok is False and lines[i]:
-                partner_i = chk.rhymes_with
-                if (partner_i is not None and partner_i < i) or (partner_i is not None and partner_i in locked):
-                    new = plan.substitute_end(
-                        lines[i],
-                        prosody.last_word(lines[partner_i]),
-                        theme,
-                        self.embed,
-                        used | {prosody.last_word(x) for x in lines},
-                        target=section.targets[i],
+            partner_i = chk.rhymes_with
+            if chk.rhyme_ok is False and lines[i] and partner_i is not None and (partner_i < i or partner_i in locked):
+                for j, new, how in self._fix_rhyme(section, lines, i, partner_i, theme, locked, used, start, context):
+                    what = "rewritten by the model to rhyme" if how == "rewrite" else "end word changed to rhyme"
+                    notes.append(f"{section.name} line {j + 1}: {what}")
+                    changes.append(
+                        {
+                            "line": j + 1,
+                            "how": how,
+                            "before": lines[j],
+                            "after": new,
+                            "partner": lines[i if j != i else partner_i],
+                        }
                     )
-                    if new:
-                        notes.append(f"{section.name} line {i + 1}: end word changed to rhyme")
-                        lines[i] = new
+                    lines[j] = new
             if lines[i] and not syllables_ok(prosody.syllable_count(lines[i]), section.targets[i]):
                 fixed = plan.fit_syllables(lines[i], section.targets[i])
                 if fixed != lines[i]:
                     notes.append(f"{section.name} line {i + 1}: filler added or dropped for syllables")
+                    changes.append({"line": i + 1, "how": "filler", "before": lines[i], "after": fixed})
                     lines[i] = fixed
-        return section.with_lines(lines), notes
+        return section.with_lines(lines), notes, changes
+
+    def _fix_rhyme(
+        self,
+        section: Section,
+        lines: list[str],
+        i: int,
+        partner_i: int,
+        theme: str,
+        locked: dict[int, str],
+        used: set[str],
+        start: float | None,
+        context: Sequence[str],
+    ) -> list[tuple[int, str, str]]:
+        """The changes, as (line index, new text, how), that make line ``i`` rhyme with line
+        ``partner_i`` (empty when there is none): a rewrite by the model, else a fix of
+        line ``i``'s ending, else (for a pair of two lines whose other line is not locked)
+        a fix of the other line's ending, else new rhyming endings for both."""
+        end = prosody.last_word(lines[partner_i])
+        exclude = used | {prosody.last_word(x) for x in lines if x}
+        target = section.targets[i]
+        if start is not None and self.clock() - start + self._typical_call_s() <= self.config.section_budget_s:
+            near = [t for t in lines[max(0, i - 2) : i] if t]
+            new = self._rewrite(lines[i], end, theme, target, exclude, [*context, *near][-3:])
+            if new:
+                return [(i, new, "rewrite")]
+        fixes = plan.rank_fixes(lines[i], end, plan.end_fixes(lines[i], end, exclude, target), theme, self.embed)
+        if fixes:
+            return [(i, fixes[0].text, fixes[0].how)]
+        group = next((g for g in rhyme_groups(section.scheme).values() if i in g), [])
+        if partner_i in locked or len(group) != 2 or not lines[partner_i]:
+            return []
+        # re-plan the other line of a two-line rhyme group to rhyme with this one
+        own = prosody.last_word(lines[i])
+        if plan.fluency(lines[i]) >= 0:
+            back = plan.end_fixes(lines[partner_i], own, exclude, section.targets[partner_i])
+            best = plan.rank_fixes(lines[partner_i], own, back, theme, self.embed)
+            if best:
+                return [(partner_i, best[0].text, best[0].how)]
+        return self._replan_pair(section, lines, partner_i, i, theme, exclude)
+
+    def _replan_pair(
+        self, section: Section, lines: list[str], a: int, b: int, theme: str, exclude: set[str]
+    ) -> list[tuple[int, str, str]]:
+        """New endings for both lines ``a`` and ``b`` of a pair: line ``a`` takes one of the
+        singable end words that fits its slot (the best five by :func:`plan.rank_fixes`),
+        line ``b`` a true (not slant) rhyme of it; the pair with the best summed score, or
+        [] when none."""
+        firsts = plan.end_fixes(lines[a], "", exclude, section.targets[a], words=plan.SINGABLE_END_WORDS)
+        firsts = plan.rank_fixes(lines[a], "", firsts, theme, None)[:24]  # the commonest, before embedding
+        best: tuple[float, plan.EndFix, plan.EndFix] | None = None
+        for fa in plan.rank_fixes(lines[a], "", firsts, theme, self.embed)[:5]:
+            seconds = plan.end_fixes(lines[b], fa.word, exclude | {fa.word}, section.targets[b], slant=False)
+            ranked = plan.rank_fixes(lines[b], fa.word, seconds, theme, self.embed)
+            if ranked and (best is None or fa.score + ranked[0].score > best[0]):
+                best = (fa.score + ranked[0].score, fa, ranked[0])
+        if best is None:
+            return []
+        return [(a, best[1].text, best[1].how), (b, best[2].text, best[2].how)]
+
+    def _rewrite(
+        self, line: str, end: str, theme: str, target: int, exclude: set[str], context: Sequence[str]
+    ) -> str | None:
+        """One request for rewrites of ``line`` ending on a rhyme of ``end``: the best
+        candidate that rhymes with ``end``, keeps within one syllable of ``target``, ends on
+        a word that fits its frame (no "... for live") and passes the copy guards, else None."""
+        word = next(iter(plan.partners(end, theme, self.embed, exclude | {end}, k=1)), None)
+        if word is None:
+            return None
+        msgs = rewrite_messages(
+            theme=theme, tone=self.tone, line=line, syllables=target, count=3, word=word, context=context
+        )
+        seed = None if self.config.seed is None else self.config.seed + self._calls
+        self._calls += 1
+        t0 = self.clock()
+        reply = self.llm.complete(msgs, max_tokens=60, temperature=self.config.temperature, seed=seed)
+        self._call_s.append(self.clock() - t0)
+        good = [
+            c
+            for c in parse_lines(reply)
+            if prosody.rhymes(prosody.last_word(c), end)
+            and prosody.last_word(c) not in exclude
+            and syllables_ok(prosody.syllable_count(c), target)
+            and plan.fluency(c) >= 0
+            and pos.fits_frame(prosody.words_of(c))
+            and not plan.copied_run(c, self.references, self.config.copy_run)
+            and not plan.copied_run(c, self._guard_sources, 5)
+            and tuple(prosody.words_of(c)) not in self._written
+        ]
+        self._theme_scores(theme, good)
+        return max(good, key=lambda c: self._line_score(c, target)) if good else None
 
     # --- a whole song ----------------------------------------------------------------
     def write_events(

@@ -3,9 +3,11 @@
 Small models ignore "end the line with X" most of the time, so rhyme is planned and
 kept in code: end words are suggested from CMUdict rhyme families that fit the theme,
 candidate lines are matched to slots by what they actually end with, and as a last
-resort a line's final word is swapped for a rhyme of its partner with the same number
-of syllables (:func:`substitute_end`), or a short interjection is added or dropped to
-bring a line within one syllable of its target (:func:`fit_syllables`).
+resort a line's ending is changed to rhyme with its partner without breaking the
+sentence (:func:`end_fixes`: the final word swapped for a rhyme of the same part of
+speech, a closing phrase replaced, or a rhyming adverb added; ranked by
+:func:`rank_fixes`), or a short interjection is added or dropped to bring a line
+within one syllable of its target (:func:`fit_syllables`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import itertools
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from copilot import prosody
+from copilot.lyrics import pos
 from copilot.lyrics.checks import SYLLABLE_TOLERANCE
 
 SINGABLE_END_WORDS: tuple[str, ...] = tuple(
@@ -196,6 +200,166 @@ def _replace_last_word(line: str, new: str) -> str:
     return line[: last.start()] + word + line[last.end() :]
 
 
+@dataclass(frozen=True)
+class EndFix:
+    """One way to make a line end on a rhyme: the new ``text``, ``how`` it was made
+    ("swap": the final word replaced; "phrase": a closing noun or prepositional phrase
+    replaced; "adverb": a rhyming adverb added), the new end ``word`` and a ``score``
+    (higher is better; comparable only among fixes of the same line)."""
+
+    text: str
+    how: str
+    word: str
+    score: float = 0.0
+
+
+_HOW_COST = {"swap": 0.0, "phrase": 0.06, "adverb": 0.1}
+_KIND_BONUS = {"multi": 0.1, "perfect": 0.1, "slant": 0.0}
+_ADVERB_TAILS = frozenset("tonight today again alone forever anymore someday somehow".split())  # noqa: SIM905
+"""Adverbs that can close almost any clause ("... tonight"); the only words ever appended."""
+
+
+def _article_fixed(text: str) -> str:
+    """``text`` with an "a"/"an" right before its final word agreeing with that word's first sound."""
+    m = re.search(r"\b([Aa]n?) ([A-Za-z']+)\W*$", text)
+    if not m:
+        return text
+    prons = prosody.pronunciations(m.group(2))
+    vowel = prons[0][0][:2] in prosody.VOWELS if prons else m.group(2)[0].lower() in "aeiou"
+    art = ("an" if vowel else "a") if m.group(1).islower() else ("An" if vowel else "A")
+    return text[: m.start(1)] + art + text[m.end(1) :]
+
+
+def _fits(text: str, old_count: int, target: int | None) -> bool:
+    count = prosody.syllable_count(text)
+    return count == old_count or (target is not None and abs(count - target) <= SYLLABLE_TOLERANCE)
+
+
+def end_fixes(
+    line: str,
+    partner_end: str,
+    exclude: set[str],
+    target: int | None = None,
+    *,
+    words: Sequence[str] | None = None,
+    slant: bool = True,
+) -> list[EndFix]:
+    """Ways to make ``line`` end on a rhyme of ``partner_end`` that keep it grammatical,
+    unranked (see :func:`rank_fixes`).
+
+    * swap the final word for a rhyme that agrees with the slot's part of speech
+      (:mod:`copilot.lyrics.pos`: a noun after "the", a verb after "I", an adjective
+      after "so" ...);
+    * replace a closing noun phrase after a modifier ("until the morning comes" ->
+      "until the morning light") or a closing prepositional phrase by the same
+      preposition and determiner before a rhyming noun ("in the cold dark night" ->
+      "in the rain");
+    * add a rhyming adverb ("tonight", "again") after a line that ends on a content word.
+
+    Slant rhymes are used only when no true rhyme gives a fix (never with ``slant=False``). Each fix keeps the
+    line's syllable count or lands within the tolerance of ``target``.
+    When nothing is known of the slot's part of speech, a swap must keep the ending's
+    shape (-ing for -ing, a plural for a plural). Rhymes come from :func:`partners`
+    (common words of at most two syllables); ``exclude`` words are never used. Given
+    ``words``, those are the end words tried instead (``partner_end`` is then unused):
+    the first step of re-planning both lines of a pair.
+    """
+    tokens = prosody.words_of(line)
+    if not tokens:
+        return []
+    old = tokens[-1]
+    if words is not None:
+        return _end_fixes(line, tokens, [w for w in words if w not in exclude and w != old], target)
+    pool = partners(partner_end, "", None, exclude | {partner_end, old}, k=40)
+    strong = [w for w in pool if prosody.rhyme_kind(w, partner_end) != "slant"]
+    out = _end_fixes(line, tokens, strong, target)
+    if out or not slant:
+        return out
+    # a slant rhyme ("heart"/"regard") only when no true rhyme fits
+    return _end_fixes(line, tokens, [w for w in pool if w not in strong], target)
+
+
+def _end_fixes(line: str, words: list[str], rhymes: list[str], target: int | None) -> list[EndFix]:
+    old = words[-1]
+    old_count = prosody.syllable_count(line)
+    out: list[EndFix] = []
+    before = words[:-1]
+    allowed = pos.slot_tags(before, old)
+    for w in rhymes:
+        ok = pos.agrees(before, old, w) if allowed else _suffix_class(w) == _suffix_class(old)
+        text = _article_fixed(_replace_last_word(line, w))
+        if ok and _fits(text, old_count, target):
+            out.append(EndFix(text, "swap", w))
+    # a closing noun phrase after a determiner ("until the morning comes" -> "until the morning light")
+    for j in range(max(1, len(words) - 4), len(words) - 2):
+        modifier = "A" in pos.tags_of(words[j + 1]) or words[j + 1] in pos.ATTRIBUTIVE_NOUNS
+        if words[j] not in pos.DETERMINERS or not modifier or j + 3 != len(words):
+            continue
+        head = _cut_after_word(line, j + 1)
+        singular = words[j] in ("a", "an", "every", "each", "this", "another")
+        for w in rhymes:
+            tags = pos.tags_of(w)
+            if "N" in tags or ("NS" in tags and not singular):
+                text = _article_fixed(f"{head} {w}")
+                if text != line and _fits(text, old_count, target) and all(f.text != text for f in out):
+                    out.append(EndFix(text, "phrase", w))
+        break
+    # a closing prepositional phrase: keep the preposition (and determiner), new noun
+    for j in range(max(1, len(words) - 4), len(words) - 1):
+        if words[j] not in pos.PREPOSITIONS:
+            continue
+        det = words[j + 1] if words[j + 1] in pos.DETERMINERS and j + 1 < len(words) - 1 else ""
+        tail = words[j + (2 if det else 1) :]
+        if not all(pos.tags_of(t) & {"A", "N", "NS"} for t in tail):
+            break  # not a noun phrase ("until he died"): leave it whole
+        head = _cut_after_word(line, j + 1 if det else j)
+        for w in rhymes:
+            tags = pos.tags_of(w)
+            if not (tags & {"N", "NS"}) or (det in ("a", "an", "every", "each", "this") and "N" not in tags):
+                continue
+            # without a determiner, a plural stands alone ("through tears"); a singular takes "the"
+            options = [f"{head} {w}"] if det or "NS" in tags else [f"{head} the {w}"]
+            for text in (_article_fixed(t) for t in options):
+                if prosody.words_of(text)[:-1] == before:
+                    continue  # the same frame: a plain swap, judged above
+                if _fits(text, old_count, target) and all(f.text != text for f in out):
+                    out.append(EndFix(text, "phrase", w))
+        break
+    # a rhyming adverb after a content word ("... beats tonight")
+    if old not in prosody.FUNCTION_WORDS and old not in _WEAK_ENDS:
+        for w in rhymes:
+            if w in _ADVERB_TAILS and w not in words:
+                text = f"{line.rstrip(' ,.;:!?')} {w}"
+                if _fits(text, old_count, target):
+                    out.append(EndFix(text, "adverb", w))
+    return out
+
+
+def rank_fixes(
+    line: str, partner_end: str, fixes: Sequence[EndFix], theme: str, embed: prosody.Embed | None
+) -> list[EndFix]:
+    """``fixes`` best first, with scores: closeness of meaning to the old line (and 0.3 x
+    to the theme) when an embedder is given, plus up to 0.15 for a common word and 0.1
+    for a perfect rhyme, less a small cost for bigger edits (a phrase, an added adverb)."""
+    if not fixes:
+        return []
+    base = np.zeros(len(fixes))
+    if embed is not None:
+        vecs = embed([line, theme, *(f.text for f in fixes)])
+        base = vecs[2:] @ vecs[0] + 0.3 * (vecs[2:] @ vecs[1])
+    # common words read more naturally than rare ones ("heart"/"part" before "heart"/"chart")
+    n = float(len(prosody.common_words()) + 1)
+    base = base + np.array([0.15 * (1.0 - np.log1p(min(prosody.word_rank(f.word), n)) / np.log1p(n)) for f in fixes])
+    scored = [
+        replace(
+            f,
+            score=float(b) + _KIND_BONUS.get(prosody.rhyme_kind(f.word, partner_end), 0.0) - _HOW_COST[f.how],
+        )
+        for f, b in zip(fixes, base, strict=True)
+    ]
+    return sorted(scored, key=lambda f: -f.score)
+
+
 def substitute_end(
     line: str,
     partner_end: str,
@@ -204,34 +368,15 @@ def substitute_end(
     exclude: set[str],
     target: int | None = None,
 ) -> str | None:
-    """Swap the line's last word for a rhyme of ``partner_end``: one with the same syllable
-    count, or (given ``target``) any that keeps the line within the tolerance of it; the
-    one closest in meaning to the word it replaces (with an embedder; else the most
-    common). None when there is no candidate."""
-    old = prosody.last_word(line)
-    if not old:
-        return None
-    n = prosody.word_syllables(old)
-    rest = prosody.syllable_count(line) - n
+    """The best of :func:`end_fixes` by :func:`rank_fixes`, or None when there is none."""
+    best = rank_fixes(line, partner_end, end_fixes(line, partner_end, exclude, target), theme, embed)
+    return best[0].text if best else None
 
-    def fits(w: str) -> bool:
-        k = prosody.word_syllables(w)
-        return k == n or (target is not None and abs(rest + k - target) <= SYLLABLE_TOLERANCE)
 
-    cands = [w for w in partners(partner_end, theme, None, exclude | {partner_end, old}, k=30) if fits(w)]
-    # keep the word's grammatical shape where we can (a verb in -ing for a verb in -ing, a plural for a plural)
-    same_shape = [w for w in cands if _suffix_class(w) == _suffix_class(old)]
-    cands = same_shape or cands
-    if not cands:
-        return None
-    if embed is None:
-        return _replace_last_word(line, cands[0])
-    # judge each swap in context: the whole new line against the old line (and the theme),
-    # so the chosen word fits the sentence, not just the word it replaces
-    swapped = [_replace_last_word(line, w) for w in cands]
-    vecs = embed([line, theme, *swapped])
-    sims = vecs[2:] @ vecs[0] + 0.3 * (vecs[2:] @ vecs[1])
-    return swapped[int(np.argmax(sims))]
+def _cut_after_word(line: str, index: int) -> str:
+    """``line`` up to and including its word number ``index`` (0-based)."""
+    m = list(re.finditer(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+", line))
+    return line[: m[index].end()] if index < len(m) else line
 
 
 _SUFFIXES = ("ing", "ed", "ly", "s")

@@ -80,17 +80,17 @@ def quote_reference(texts: Sequence[str], limit: int = MAX_REFERENCE_CHARS) -> s
     return f"\nReference lyrics for mood and style only (do not copy them): «{body}»"
 
 
-@lru_cache(maxsize=1)
-def few_shot() -> tuple[Message, ...]:
-    """The example exchanges from ``lyrics_examples.md`` as chat messages."""
-    text = load_template("lyrics_examples.md").template
+@lru_cache(maxsize=4)
+def few_shot(name: str = "lyrics_examples.md") -> tuple[Message, ...]:
+    """The example exchanges of ``prompts/<name>`` as chat messages."""
+    text = load_template(name).template
     out: list[Message] = []
     for block in re.split(r"^### ", text, flags=re.M):
         if not block.strip():
             continue
         role, _, content = block.partition("\n")
         if role.strip() not in ("user", "assistant"):
-            raise ConfigError(f"lyrics_examples.md: unknown role {role.strip()!r}")
+            raise ConfigError(f"{name}: unknown role {role.strip()!r}")
         out.append({"role": role.strip(), "content": content.strip()})
     return tuple(out)
 
@@ -132,6 +132,32 @@ def lines_messages(
         word=_DELIMS.sub("", word.strip())[:30] or "heart",
     )
     return [{"role": "system", "content": system_prompt()}, *few_shot(), {"role": "user", "content": user}]
+
+
+def rewrite_messages(
+    *, theme: str, tone: LyricTone, line: str, syllables: int, count: int, word: str, context: Sequence[str] = ()
+) -> list[Message]:
+    """Messages asking for ``count`` rewrites of ``line`` (quoted, as material) of about
+    ``syllables`` syllables, each finishing with ``word``: the targeted repair of a line
+    that misses its rhyme (examples in ``lyrics_rewrite_examples.md``)."""
+    ctx = ""
+    if context:
+        ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»"
+    user = render(
+        "lyrics_rewrite.md",
+        theme=sanitize_theme(theme),
+        mood_words=", ".join(tone.mood_words[:4]) or "heartfelt",
+        context=ctx,
+        line=_DELIMS.sub("", _CONTROL.sub(" ", line)).strip(),
+        syllables=syllables,
+        count=count,
+        word=_DELIMS.sub("", word.strip())[:30] or "heart",
+    )
+    return [
+        {"role": "system", "content": system_prompt()},
+        *few_shot("lyrics_rewrite_examples.md"),
+        {"role": "user", "content": user},
+    ]
 
 
 _META = re.compile(
