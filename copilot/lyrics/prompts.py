@@ -118,20 +118,26 @@ def lines_messages(
 
     ``context``: earlier lines of the song (quoted); ``references``: retrieved lyrics
     (quoted as data, for mood and style only)."""
-    ctx = ""
-    if context:
-        ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»"
     user = render(
         "lyrics_lines.md",
-        theme=sanitize_theme(theme),
-        mood_words=", ".join(tone.mood_words[:4]) or "heartfelt",
+        **_line_values(theme, tone, word, context),
         syllables=syllables,
-        context=ctx,
         reference=quote_reference(references),
         count=count,
-        word=_DELIMS.sub("", word.strip())[:30] or "heart",
     )
     return [{"role": "system", "content": system_prompt()}, *few_shot(), {"role": "user", "content": user}]
+
+
+def _line_values(theme: str, tone: LyricTone, word: str, context: Sequence[str]) -> dict[str, str]:
+    """The template values shared by the line prompts: theme, mood words, the end word and
+    the earlier lines, all cleaned of delimiters (they are quoted as material)."""
+    ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»" if context else ""
+    return {
+        "theme": sanitize_theme(theme),
+        "mood_words": ", ".join(tone.mood_words[:4]) or "heartfelt",
+        "word": _DELIMS.sub("", word.strip())[:30] or "heart",
+        "context": ctx,
+    }
 
 
 def rewrite_messages(
@@ -140,18 +146,12 @@ def rewrite_messages(
     """Messages asking for ``count`` rewrites of ``line`` (quoted, as material) of about
     ``syllables`` syllables, each finishing with ``word``: the targeted repair of a line
     that misses its rhyme (examples in ``lyrics_rewrite_examples.md``)."""
-    ctx = ""
-    if context:
-        ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»"
     user = render(
         "lyrics_rewrite.md",
-        theme=sanitize_theme(theme),
-        mood_words=", ".join(tone.mood_words[:4]) or "heartfelt",
-        context=ctx,
+        **_line_values(theme, tone, word, context),
         line=_DELIMS.sub("", _CONTROL.sub(" ", line)).strip(),
         syllables=syllables,
         count=count,
-        word=_DELIMS.sub("", word.strip())[:30] or "heart",
     )
     return [
         {"role": "system", "content": system_prompt()},
