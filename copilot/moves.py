@@ -378,6 +378,24 @@ def rec_to_dict(rec: Any) -> dict[str, Any]:
     return data
 
 
+def rec_line(number: int, rec: dict[str, Any]) -> str:
+    """One result as the chat shows it: number, title, artist, two genres, the reasons, and a
+    link to listen when the catalog has a web address.
+
+    >>> rec_line(1, {"title": "Rain", "artist": "Ana", "genres": ["folk", "indie", "pop"],
+    ...              "why": "mood sad", "url": "https://example.org/t/1"})
+    '#1 Rain by Ana, folk/indie (mood sad) [listen](https://example.org/t/1)'
+    """
+    genres = "/".join(str(g) for g in list(rec.get("genres") or [])[:2])
+    line = f"#{number} {rec.get('title', '?')} by {rec.get('artist') or 'unknown'}"
+    line += f", {genres}" if genres else ""
+    line += f" ({rec['why']})" if rec.get("why") else ""
+    url = str(rec.get("url") or "")
+    if url.startswith("https://") and not re.search(r"[\s()\[\]<>]", url):
+        line += f" [listen]({url})"
+    return line
+
+
 def _show_recs(state: SongState, results: list[Any], heading: str, recommender: Any = None) -> Moves:
     state.recommendations = [rec_to_dict(r) for r in results]
     yield _ev("state", changed=("recommendations",))
@@ -391,8 +409,7 @@ def _show_recs(state: SongState, results: list[Any], heading: str, recommender: 
         return
     lines = [heading]
     for i, r in enumerate(state.recommendations, 1):
-        why = f" ({r['why']})" if r.get("why") else ""
-        lines.append(f"#{i} {r.get('title', '?')} by {r.get('artist') or 'unknown'}{why}")
+        lines.append(rec_line(i, r))
     lines.append('Say "more like #2", "I like #1", or "write a chorus in the mood of #1".')
     yield _ev("text", "\n".join(lines))
 

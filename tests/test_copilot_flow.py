@@ -69,6 +69,7 @@ def test_one_conversation_builds_one_song(copilot: Copilot, settings: Settings) 
     assert any("recommendations" in e.changed for e in events)
     first = state.recommendations[0]
     assert "sad" in first["moods"] and first["why"]
+    assert f"[listen]({first['url']})" in text and first["genres"][0] in text.splitlines()[1]
 
     # the chorus is steered by #1: its mood becomes the song's mood
     text, _ = turn(copilot, state, "write a chorus in the mood of #1")
