@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
+from procs import wait_for_http
+
+from copilot.llm.server import free_port
+
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_chroma(path: Path, timeout_s: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
@@ -28,16 +22,8 @@ def start_chroma(path: Path, timeout_s: float = 60.0) -> tuple[subprocess.Popen[
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-            return proc, url
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("chroma server did not start") from None
-            time.sleep(0.2)
+    wait_for_http(f"{url}/api/v2/heartbeat", proc, timeout_s)
+    return proc, url
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -26,10 +26,12 @@ import pytest
 
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.store import SongStore as CatalogStore
+from copilot.llm.server import free_port
 from copilot.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fake_llm import Canary, FakeLLM, client_connections
+from procs import wait_for_http
 from test_copilot_flow import small_catalog
 
 CANARY_KEY = "sk-canary-7731f00dfeedbeef"
@@ -48,12 +50,6 @@ class App:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def app_env(root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -84,18 +80,7 @@ def start_app(root: Path, embedder: object, extra: dict[str, str] | None = None,
         )
     port = int(env["COPILOT_PORT"])
     url = f"http://127.0.0.1:{port}/"
-    start = time.monotonic()
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() - start > 90:
-            proc.kill()
-            raise RuntimeError(f"app did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
+    wait_for_http(url, proc, 90, log)
     return App(url, port, root, root / "home", root / "store", log, proc)
 
 

@@ -8,7 +8,6 @@ and no model loaded at import.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,9 +21,11 @@ import pytest
 
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.store import SongStore as CatalogStore
+from copilot.llm.server import free_port
 from copilot.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procs import wait_for_http
 from test_copilot_flow import small_catalog
 
 
@@ -34,12 +35,6 @@ class RunningApp:
     home: Path
     process: subprocess.Popen[bytes]
     ready_s: float
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def launch_app(root: Path, embedder: object, *, extra_env: dict[str, str] | None = None) -> Iterator[RunningApp]:
@@ -65,16 +60,7 @@ def launch_app(root: Path, embedder: object, *, extra_env: dict[str, str] | None
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{env['COPILOT_PORT']}/"
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if proc.poll() is not None or time.perf_counter() - start > 60:
-                raise RuntimeError(f"app did not start: {(root / 'app.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_for_http(url, proc, 60, root / "app.log")
         yield RunningApp(url, root / "home", proc, time.perf_counter() - start)
     finally:
         proc.terminate()
