@@ -153,15 +153,51 @@ def parse_form(form: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class LineFlag:
+    """A constraint a line does not meet, kept because the line makes sense: ``line`` is
+    0-based; ``message`` says what is missing ("no rhyme with line 2"); ``alternatives``
+    are other lines the model wrote for the slot (best first, at most three) and
+    ``rhyme_words`` words that would rhyme with the partner, ranked by theme."""
+
+    line: int
+    message: str
+    alternatives: tuple[str, ...] = ()
+    rhyme_words: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "line": self.line,
+            "message": self.message,
+            "alternatives": list(self.alternatives),
+            "rhyme_words": list(self.rhyme_words),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LineFlag:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            line=int(data["line"]),
+            message=str(data["message"]),
+            alternatives=tuple(str(x) for x in data.get("alternatives", ())),
+            rhyme_words=tuple(str(x) for x in data.get("rhyme_words", ())),
+        )
+
+
+@dataclass(frozen=True)
 class Section:
     """One section of a song. ``name`` is what people see ("verse 2"); ``kind`` is its role;
-    ``targets`` holds the syllable target of each line; ``lines`` the text ("" = not written)."""
+    ``targets`` holds the syllable target of each line; ``lines`` the text ("" = not written).
+    ``locked`` lists the 0-based lines a person chose or typed: no rewrite touches them
+    until they are unlocked. ``flags`` names the constraints the written lines miss."""
 
     name: str
     kind: str
     scheme: str
     targets: tuple[int, ...]
     lines: tuple[str, ...] = ()
+    locked: tuple[int, ...] = ()
+    flags: tuple[LineFlag, ...] = ()
 
     @property
     def n_lines(self) -> int:
@@ -169,8 +205,8 @@ class Section:
         return len(self.targets)
 
     def with_lines(self, lines: tuple[str, ...] | list[str]) -> Section:
-        """A copy with new lines."""
-        return replace(self, lines=tuple(lines))
+        """A copy with new lines (flags of the old lines are dropped; locks stay)."""
+        return replace(self, lines=tuple(lines), flags=())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -180,6 +216,8 @@ class Section:
             "scheme": self.scheme,
             "targets": list(self.targets),
             "lines": list(self.lines),
+            "locked": list(self.locked),
+            "flags": [f.to_dict() for f in self.flags],
         }
 
     @classmethod
@@ -191,6 +229,8 @@ class Section:
             scheme=str(data["scheme"]),
             targets=tuple(int(t) for t in data["targets"]),
             lines=tuple(str(x) for x in data["lines"]),
+            locked=tuple(sorted({int(i) for i in data.get("locked", ())})),
+            flags=tuple(LineFlag.from_dict(f) for f in data.get("flags", ())),
         )
 
 
