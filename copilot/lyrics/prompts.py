@@ -130,8 +130,10 @@ def lines_messages(
 
 def _line_values(theme: str, tone: LyricTone, word: str, context: Sequence[str]) -> dict[str, str]:
     """The template values shared by the line prompts: theme, mood words, the end word and
-    the earlier lines, all cleaned of delimiters (they are quoted as material)."""
-    ctx = "Earlier lines: «" + " / ".join(_DELIMS.sub("", c) for c in context if c) + "»" if context else ""
+    the earlier lines (typed or locked ones too), all cleaned of delimiters and control
+    characters, one line each (they are quoted as material)."""
+    quoted = (re.sub(r"\s+", " ", _DELIMS.sub("", _CONTROL.sub(" ", c))).strip() for c in context if c)
+    ctx = "Earlier lines: «" + " / ".join(q for q in quoted if q) + "»" if context else ""
     return {
         "theme": sanitize_theme(theme),
         "mood_words": ", ".join(tone.mood_words[:4]) or "heartfelt",
