@@ -111,6 +111,32 @@ def _checks_line(lyr: Lyrics) -> str:
     return text
 
 
+MAX_FLAGS_TOLD = 6
+"""Most flagged lines described in one reply (the table shows them all)."""
+
+
+def flags_text(lyr: Lyrics, only: set[tuple[str, int]] | None = None) -> str:
+    """A short note on the lines kept although they miss a constraint: for each, where it
+    is, what is missing, the other takes and some rhyme words ("" when there are none).
+    ``only`` limits it to (section name, 0-based line) pairs, e.g. the lines just changed."""
+    told: list[str] = []
+    for sec in {s.name: s for s in lyr.sections}.values():
+        for flag in sec.flags:
+            if only is not None and (sec.name, flag.line) not in only:
+                continue
+            text = f"- {sec.name.capitalize()}, line {flag.line + 1}: {flag.message}."
+            if flag.alternatives:
+                text += " Other takes: " + " / ".join(f"“{a}”" for a in flag.alternatives[:3]) + "."
+            if flag.rhyme_words:
+                text += " Rhyme words: " + ", ".join(flag.rhyme_words[:5]) + "."
+            told.append(text)
+    if not told:
+        return ""
+    more = f"\n(and {len(told) - MAX_FLAGS_TOLD} more in the table)" if len(told) > MAX_FLAGS_TOLD else ""
+    head = "\nKept although they miss (pick a take under the lyrics table, or type your own line):\n"
+    return head + "\n".join(told[:MAX_FLAGS_TOLD]) + more
+
+
 def _store_lyrics(state: SongState, lyr: Lyrics) -> None:
     state.lyrics = lyr.to_dict()
     if state.title == "Untitled song" and lyr.title:
@@ -181,7 +207,7 @@ def do_write_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emoti
     _store_lyrics(state, written)
     yield _ev("state", changed=("lyrics",))
     follow = ' Say "put a melody to the ' + (section if section and not listed else "song") + '" to hear it.'
-    yield _ev("text", "\n" + _checks_line(written) + follow)
+    yield _ev("text", "\n" + _checks_line(written) + follow + flags_text(written))
 
 
 def _write(writer: LyricWriter, theme: str, sections: Any, mood: str, on_event: Callable[[Any], None]) -> Lyrics:
@@ -264,15 +290,19 @@ def do_edit_lyrics(cp: Copilot, text: str, state: SongState, intent: Any, emotio
             result = value
     assert result is not None
     result = dataclasses.replace(result, theme=lyr.theme)
-    changed = [
-        f"{s.name}: {new}"
+    slots = [
+        (s.name, k, new)
         for s, t in zip(lyr.sections, result.sections, strict=True)
-        for old, new in zip(s.lines, t.lines, strict=True)
+        for k, (old, new) in enumerate(zip(s.lines, t.lines, strict=True))
         if old != new
     ]
+    changed = [f"{name}: {new}" for name, _, new in slots]
     _store_lyrics(state, result)
     yield _ev("state", changed=("lyrics",))
     shown = "\n".join(dict.fromkeys(changed)) or "(no line changed)"
-    yield _ev("text", f"Changed:\n{shown}\n{_checks_line(result)}")
+    kept = sum(len(s.locked) for s in {s.name: s for s in lyr.sections}.values())
+    kept_note = f" ({kept} locked line{'s' if kept != 1 else ''} kept as you set them.)" if kept else ""
+    flags = flags_text(result, {(name, k) for name, k, _ in slots})
+    yield _ev("text", f"Changed:\n{shown}\n{_checks_line(result)}{kept_note}{flags}")
     if state.melody:
         yield _ev("text", ' Say "put a melody to it" to set the new words to music.')

@@ -290,3 +290,13 @@ def test_edits_pass_a_sections_own_locks_to_the_writer_and_keep_them() -> None:
         assert out.sections[1].lines[3] == out.sections[3].lines[3] == CHORUS[3], name
         assert out.sections[1].locked == out.sections[3].locked == (3,), name
         assert any("careless" in ln for s in out.sections for ln in s.lines), name
+
+
+def test_the_chat_names_each_flagged_line_with_its_takes_and_rhyme_words() -> None:
+    from copilot.lyric_moves import flags_text
+
+    text = flags_text(_flagged_song())
+    assert text.count("Chorus, line 4: no rhyme with line 2.") == 1, "a repeated chorus is told once"
+    assert "“Sing me along” / “Hold me strong” / “Where I belong”" in text and "Rhyme words: strong, song." in text
+    assert flags_text(_flagged_song(), only={("chorus", 0)}) == ""
+    assert flags_text(_song()) == ""
