@@ -1,26 +1,31 @@
 """Lyric engine benchmark: constraint keeping vs the raw model, side by side, in one run.
 
-For each request of bench/data/lyrics_dev.jsonl (one 4-line section with a scheme,
-a syllable target and a mood) it measures, for copilot's loop and for the raw model
-asked once with the same constraints in plain words:
+For each request (one 4-line section with a scheme, a syllable target and a mood;
+bench/data/lyrics_dev.jsonl, or --data bench/data/lyrics_holdout2.jsonl) it measures,
+for copilot's loop and for the raw model asked once with the same constraints in
+plain words (the model's unconstrained draft):
 
 * share of lines within ±1 syllable of the target;
-* share of required rhyme pairs that rhyme (perfect, multi or slant; the same word
-  twice does not count);
+* share of required rhyme pairs that are perfect or family rhymes (primary stress,
+  :mod:`copilot.prosody`; assonance and the same word twice do not count);
+* fluency: the mean token log-probability of the final lines under the default model
+  (prefix "Song lyrics:" plus the lines before, :class:`copilot.llm.scoring.LlamaScorer`),
+  ours against the raw drafts, and the share of our lines below the drafts' 10th
+  percentile line score;
 * share of outputs whose analyzed emotion (Ekman top group) matches the one analyzed
-  from the requested mood (when the emotion analyzer is available);
-* seconds per 4-line section; and, for ``--songs`` requests, seconds per full song
-  (verse-chorus-verse-chorus-bridge-chorus).
+  from the requested mood;
+* lines flagged (kept without meeting a constraint) and seconds per section; with
+  ``--songs K``, seconds per full song (verse-chorus-verse-chorus-bridge-chorus).
+
+Every line written is kept in the JSON and printed, so a person can read them.
 
 Usage::
 
-    python bench/lyrics.py [--subset N] [--split dev|heldout|all] [--songs K]
+    python bench/lyrics.py [--data FILE] [--subset N] [--split dev|heldout|heldout2|all] [--songs K]
                            [--base-url http://127.0.0.1:8765/v1]   # else the embedded default model
-    python bench/lyrics.py --swap-fluency [--plan-file OLD_PLAN.py]  # pure measure of last-resort swaps
-    python bench/lyrics.py --compare BEFORE.json AFTER.json         # pair two runs' last-resort changes
     python bench/lyrics.py --build-wordlist                         # rebuild copilot/lyrics/common_words.txt
 
-Writes bench/out/lyrics.json and prints a summary.
+Writes bench/out/lyrics.json (or --out) and prints a summary.
 """
 
 from __future__ import annotations
@@ -240,9 +245,10 @@ def _emo_ok(analyzer: Any, target: Any, lines: list[str]) -> bool | None:
 
 
 def run_ours(
-    req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int, budget_s: float = 12.0
+    req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int, budget_s: float, scorer: Any
 ) -> dict[str, Any]:
     """copilot's loop on one request: one section, checked."""
+    from copilot.llm.scoring import LineFluency
     from copilot.lyrics.generator import LyricWriter, WriterConfig
 
     n, scheme, _targets, target = _setup(req, analyzer)
@@ -258,23 +264,20 @@ def run_ours(
         tone=tone,
         target=target,
         config=WriterConfig(seed=seed, section_budget_s=budget_s),
+        fluency_of=LineFluency(scorer) if scorer is not None else None,
     )
     t0 = time.perf_counter()
-    changes: list[dict[str, Any]] = []
-    lyr = None
-    for ev in writer.write_events(
-        f"{req['theme']} ({req['mood']})", plan_form("verse", scheme=scheme, syllables=req["syllables"], lines=n)
-    ):
-        if ev.kind == "section":
-            changes += ev.data.get("changes", [])
-        elif ev.kind == "done":
-            lyr = ev.data["lyrics"]
-    assert lyr is not None
+    lyr = writer.write(
+        req["theme"],
+        plan_form(req.get("kind", "verse"), scheme=scheme, syllables=req["syllables"], lines=n),
+        mood=req["mood"],
+    )
     secs = time.perf_counter() - t0
     chk = check_lyrics(lyr)
     lines = list(lyr.sections[0].lines)
     return {
         "lines": lines,
+        "kinds": [c.rhyme_kind for c in chk.sections[0].lines],
         "on_target": chk.lines_on_target,
         "lines_total": chk.lines_total,
         "pairs_ok": chk.pairs_ok,
@@ -282,9 +285,7 @@ def run_ours(
         "emotion_ok": _emo_ok(analyzer, target, lines),
         "seconds": round(secs, 2),
         "llm_calls": writer.llm_calls,
-        "notes": list(lyr.notes),
-        "changes": changes,
-        "last_resort_lines": len({c["line"] for c in changes}),
+        "flags": [f.to_dict() for f in lyr.sections[0].flags],
         "requested_emotion": target.top if target else None,
     }
 
@@ -310,7 +311,8 @@ def run_raw(req: dict[str, Any], llm: Any, analyzer: Any, seed: int) -> dict[str
     }
 
 
-def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int) -> dict[str, Any]:
+def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int, scorer: Any) -> dict[str, Any]:
+    from copilot.llm.scoring import LineFluency
     from copilot.lyrics.generator import LyricWriter, WriterConfig
 
     writer = LyricWriter(
@@ -319,6 +321,7 @@ def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int
         emotion_of=analyzer.analyze if analyzer else None,
         target=analyzer.analyze(req["mood"]) if analyzer else None,
         config=WriterConfig(seed=seed),
+        fluency_of=LineFluency(scorer) if scorer is not None else None,
     )
     t0 = time.perf_counter()
     lyr = writer.write(f"{req['theme']} ({req['mood']})", plan_form(scheme=req["scheme"], syllables=req["syllables"]))
@@ -344,94 +347,46 @@ def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int
     }
 
 
-def _last_resort_shares(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Share of all lines the last resort changed, in total and by kind of change."""
-    lines = sum(r["ours"]["lines_total"] for r in rows)
-    changes = [c for r in rows for c in r["ours"].get("changes", [])]
-    by_how = collections.Counter(c["how"] for c in changes)
+def line_logprobs(scorer: Any, lines: list[str]) -> list[float]:
+    """Mean token log-probability of each line after "Song lyrics:" and the lines before it."""
+    from copilot.llm.scoring import LYRICS_PREFIX, mean_logprob
+
+    out = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        prefix = LYRICS_PREFIX + "".join(f"{x}\n" for x in lines[:i] if x.strip())
+        vals = scorer.continuation_logprobs(prefix, line)
+        out.append(mean_logprob(vals))
+    return out
+
+
+def fluency_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Ours against the raw drafts: mean line log-probability, gap, share below the drafts' p10."""
+    ours = [v for r in rows for v in r["ours"].get("logprobs", [])]
+    raw = [v for r in rows if "raw" in r for v in r["raw"].get("logprobs", [])]
+    if not ours or not raw:
+        return {}
+    p10 = pct(raw, 0.10)
     return {
-        "last_resort_lines": round(sum(r["ours"].get("last_resort_lines", 0) for r in rows) / max(1, lines), 3),
-        "last_resort_by_kind": {k: round(v / max(1, lines), 3) for k, v in sorted(by_how.items())},
+        "ours_mean_logprob": round(statistics.fmean(ours), 3),
+        "raw_mean_logprob": round(statistics.fmean(raw), 3),
+        "gap_nats": round(statistics.fmean(raw) - statistics.fmean(ours), 3),
+        "raw_p10": round(p10, 3),
+        "ours_below_raw_p10": round(sum(v < p10 for v in ours) / len(ours), 3),
     }
 
 
-def print_examples(rows: list[dict[str, Any]], limit: int) -> None:
-    """Print up to ``limit`` lines the last resort changed: the model's line, the result, the partner."""
-    shown = 0
+def print_lines(rows: list[dict[str, Any]]) -> None:
+    """Every section written, ours then the raw draft, for a person to read."""
     for r in rows:
-        for c in r["ours"].get("changes", []):
-            if c["how"] == "filler" or shown >= limit:
-                continue
-            shown += 1
-            print(f"{r['id']} [{c['how']}] {c['before']!r} -> {c['after']!r}   (rhymes with {c.get('partner')!r})")
-
-
-SWAPS = ROOT / "bench" / "data" / "lyrics_swaps.jsonl"
-
-
-def swap_fluency(plan_file: str | None = None, split: str = "all", show: bool = True) -> dict[str, Any]:
-    """The pure swap-fluency measure on the fixed lines of ``bench/data/lyrics_swaps.jsonl``.
-
-    Each case is a line that misses its rhyme, its partner's end word, a syllable target
-    and the parts of speech a person judged its final slot to take. The last resort's fix
-    (``substitute_end`` of copilot.lyrics.plan, or of the copy of plan.py at ``plan_file``,
-    e.g. an older version, without an embedder) is judged: does it change the line at all,
-    does the new end agree in part of speech (:func:`copilot.lyrics.pos.swap_agrees`), does
-    it rhyme, is it within one syllable of the target. ``split``: "dev" (the lines the
-    rules were tuned on), "heldout" (written afterwards, never tuned on) or "all".
-    No model, no network: a few seconds."""
-    import importlib.util
-
-    from copilot import prosody
-    from copilot.lyrics import plan, pos
-
-    mod: Any = plan
-    if plan_file:
-        spec = importlib.util.spec_from_file_location("plan_under_test", plan_file)
-        assert spec is not None and spec.loader is not None
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-    every = [json.loads(x) for x in SWAPS.read_text(encoding="utf-8").splitlines() if x.strip()]
-    cases = [c for c in every if split in ("all", c["split"])]
-    changed = agree = rhymed = on_target = 0
-    for c in cases:
-        new = mod.substitute_end(c["line"], c["partner"], "", None, set(), target=c["target"])
-        ok = bool(new) and pos.swap_agrees(c["line"], new, c["slot"])
-        if new:
-            changed += 1
-            agree += ok
-            rhymed += prosody.rhymes(prosody.last_word(new), c["partner"])
-            on_target += abs(prosody.syllable_count(new) - c["target"]) <= 1
-        if show:
-            print(f"{'ok ' if ok else 'BAD' if new else '-  '} {c['line']!r} -> {new!r}  ({c['partner']})")
-    return {
-        "split": split,
-        "cases": len(cases),
-        "changed": round(changed / len(cases), 3),
-        "pos_agreement_of_changed": round(agree / max(1, changed), 3),
-        "pos_agreement_of_all": round(agree / len(cases), 3),
-        "rhymes_of_changed": round(rhymed / max(1, changed), 3),
-        "within_one_syllable_of_changed": round(on_target / max(1, changed), 3),
-    }
-
-
-def compare(before_path: str, after_path: str, limit: int = 12) -> None:
-    """Print, side by side, what two runs of this script (e.g. before and after a change
-    to the last resort, same requests and seeds) made of each model line that either
-    run's last resort changed (fillers left out). Pairing assumes the same model lines
-    in both runs, which holds with ``--section-budget 0`` (drafts only, same seeds)."""
-    runs = [json.loads(Path(p).read_text(encoding="utf-8"))["requests"] for p in (before_path, after_path)]
-    shown = 0
-    for a, b in zip(*runs, strict=False):
-        made = [{c["before"]: c for c in r["ours"].get("changes", []) if c["how"] != "filler"} for r in (a, b)]
-        for line in dict.fromkeys([*made[0], *made[1]]):
-            if shown >= limit:
-                return
-            shown += 1
-            old, new = (m.get(line) for m in made)
-            print(f"{a['id']} model: {line!r}")
-            print(f"     before: {old['after']!r} [{old['how']}]" if old else "     before: (kept)")
-            print(f"     after:  {new['after']!r} [{new['how']}]" if new else "     after:  (kept)")
+        print(f"\n## {r['id']} {r['scheme']} {r['syllables']}")
+        for who in ("ours", "raw"):
+            if who in r:
+                for i, line in enumerate(r[who]["lines"], 1):
+                    print(f"  {who:<4} {i}. {line}")
+        for f in r["ours"].get("flags", []):
+            print(f"  flag line {f['line'] + 1}: {f['message']}")
 
 
 def summarize(rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -449,7 +404,11 @@ def summarize(rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> dict[s
             ),
             "rhyme_pairs": sum(r[who]["pairs"] for r in rows),
             "emotion_match": round(sum(emo) / len(emo), 3) if emo else None,
-            **(_last_resort_shares(rows) if who == "ours" else {}),
+            **(
+                {"lines_flagged": round(sum(len(r["ours"]["flags"]) for r in rows) / max(1, lines), 3)}
+                if who == "ours"
+                else {}
+            ),
             "section_s_median": round(statistics.median(secs), 2) if secs else None,
             "section_s_p95": round(pct(secs, 0.95), 2) if secs else None,
         }
@@ -475,7 +434,7 @@ def summarize(rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> dict[s
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--subset", type=int, default=0, help="only the first N requests (0 = all)")
-    ap.add_argument("--split", default="all", choices=["dev", "heldout", "all"])
+    ap.add_argument("--split", default="all", choices=["dev", "heldout", "heldout2", "all"])
     ap.add_argument("--songs", type=int, default=2, help="how many full songs to time")
     ap.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint; default: embedded model")
     ap.add_argument("--seed", type=int, default=11)
@@ -488,19 +447,11 @@ def main() -> int:
         default=12.0,
         help="seconds of repair budget per section (default as in the app)",
     )
-    ap.add_argument("--examples", type=int, default=12, help="how many last-resort changes to print")
-    ap.add_argument("--swap-fluency", action="store_true", help="only the pure swap-fluency measure (fast)")
-    ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="pair the last-resort changes of 2 runs")
-    ap.add_argument("--plan-file", default=None, help="with --swap-fluency: measure this copy of plan.py")
+    ap.add_argument("--data", default=str(DATA), help="requests (JSON lines)")
+    ap.add_argument("--no-fluency", action="store_true", help="neither rank nor measure with the scorer")
     ap.add_argument("--build-wordlist", action="store_true")
     ap.add_argument("--goemotions", default="/work/shared/data/goemotions", help="GoEmotions folder (wordlist)")
     args = ap.parse_args()
-    if args.compare:
-        compare(*args.compare, limit=args.examples)
-        return 0
-    if args.swap_fluency:
-        print(json.dumps(swap_fluency(args.plan_file, args.split), indent=2))
-        return 0
     if args.build_wordlist:
         n = build_wordlist(Path(args.goemotions), ROOT / "copilot" / "lyrics" / "common_words.txt")
         print(f"wrote {n} words")
@@ -509,7 +460,7 @@ def main() -> int:
     from copilot.settings import Settings, apply_offline_env
 
     apply_offline_env()
-    reqs = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
+    reqs = [json.loads(x) for x in Path(args.data).read_text(encoding="utf-8").splitlines() if x.strip()]
     if args.split != "all":
         reqs = [r for r in reqs if r["split"] == args.split]
     if args.every > 1:
@@ -522,12 +473,17 @@ def main() -> int:
     embed(["warm up"])
     analyzer, emo_note = make_emotion()
     llm, rt = make_llm(args.base_url)
+    scorer = None
+    if not args.no_fluency:
+        from copilot.llm.scoring import scorer_from_settings
+
+        scorer = scorer_from_settings(Settings.from_env().with_(local_model="default"))
     rows, songs = [], []
     try:
         # All of ours first, then all raw requests: alternating prompts would defeat the
         # server's prompt-prefix cache and slow both down.
         for i, req in enumerate(reqs):
-            o = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget)
+            o = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
             rows.append(
                 {
                     "id": req["id"],
@@ -551,13 +507,19 @@ def main() -> int:
                     f"pairs, emo {r['emotion_ok']}, {r['seconds']} s",
                     flush=True,
                 )
+        if scorer is not None:  # measured after all generation, so scoring never slows a timed run
+            for row in rows:
+                for who in ("ours", "raw"):
+                    if who in row:
+                        row[who]["logprobs"] = line_logprobs(scorer, row[who]["lines"])
         for i, req in enumerate(reqs[: args.songs]):
-            songs.append(run_song(req, llm, embed, analyzer, args.seed + 100 + i))
+            songs.append(run_song(req, llm, embed, analyzer, args.seed + 100 + i, scorer))
             print(f"song {req['id']}: ours {songs[-1]['ours_seconds']} s, raw {songs[-1]['raw_seconds']} s", flush=True)
     finally:
         if rt is not None:
             rt.close()
     summary = summarize(rows, songs)
+    summary["fluency"] = fluency_summary(rows)
     summary["emotion_analyzer"] = emo_note
     summary["model"] = getattr(llm, "name", "?")
     summary["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -572,7 +534,7 @@ def main() -> int:
         encoding="utf-8",
     )
     print(json.dumps(summary, indent=2))
-    print_examples(rows, args.examples)
+    print_lines(rows)
     return 0
 
 

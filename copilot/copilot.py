@@ -54,11 +54,12 @@ class Engines:
     """The engines behind the conversation; each part is built on first use and cached.
 
     Parts: ``chat`` (a :class:`~copilot.llm.base.ChatModel`), ``embedder``,
-    ``analyzer`` (``.analyze(text) -> Emotion``), ``recommender``. Pass ready parts as
+    ``analyzer`` (``.analyze(text) -> Emotion``), ``recommender``, ``scorer`` (the
+    lyric fluency scorer, :mod:`copilot.llm.scoring`, or None). Pass ready parts as
     keyword arguments (tests do); missing ones are built from ``settings``.
     """
 
-    NAMES = ("chat", "embedder", "analyzer", "recommender")
+    NAMES = ("chat", "embedder", "analyzer", "recommender", "scorer")
 
     def __init__(self, settings: Settings, **parts: Any) -> None:
         unknown = set(parts) - set(self.NAMES)
@@ -102,6 +103,14 @@ class Engines:
             return str(self.runtime.describe())
         chat = self._parts.get("chat")
         return f"model {getattr(chat, 'name', 'not loaded yet')}"
+
+    def _build_scorer(self) -> Any:
+        from copilot.llm.scoring import scorer_from_settings
+
+        scorer = scorer_from_settings(self.settings)
+        if scorer is not None:
+            self._owned.append(scorer)
+        return scorer
 
     def _build_embedder(self) -> Any:
         from copilot.embedder import shared_embedder

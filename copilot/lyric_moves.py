@@ -45,6 +45,7 @@ def writer_for(
 ) -> LyricWriter:
     """A lyric writer with the app's chat model, embedder and analyzer, steered toward ``target``."""
     from copilot.emotion.steering import lyric_tone
+    from copilot.llm.scoring import LineFluency
     from copilot.lyrics.generator import LyricWriter, WriterConfig
 
     tone = lyric_tone(target) if target is not None else None
@@ -58,6 +59,7 @@ def writer_for(
         target=target,
         references=references,
         config=WriterConfig(seed=None),
+        fluency_of=LineFluency(cp.engines.get("scorer")),
     )
 
 

@@ -6,16 +6,21 @@ spelling heuristic (:func:`heuristic_syllables`): count vowel groups (a, e, i, o
 u, y), drop a silent final "e" (but keep "-le" after a consonant, as in "table"),
 count "-ed" after t/d as a syllable, and never return fewer than one.
 
-Rhyme kinds, from strongest to weakest (see :func:`rhyme_kind`):
+Rhyme is judged on primary stress only (see :func:`rhyme_kind`): from the last
+primary-stressed vowel to the end of the word. Kinds, strongest first:
 
-* ``multi``: the sounds from the last stressed vowel to the end match and span two
-  or more syllables ("fire"/"higher", "nation"/"station");
-* ``perfect``: they match over one syllable ("night"/"light");
-* ``slant``: the last stressed vowel matches and the final consonants belong to the
-  same families (nasals, stops, fricatives, liquids), as in "time"/"line" or
-  "heart"/"dark"; or the final consonants match exactly and the vowels are close
-  ("love"/"move" is not; "fill"/"feel" is);
-* ``none``; and ``identical`` for the same word (or a homophone): never a rhyme.
+* ``perfect``: those sounds are the same and the sound before them differs
+  ("night"/"light", "fire"/"higher");
+* ``family``: the same vowels, with the consonants after the stressed vowel from the
+  same family and voicing ("time"/"line", "heart"/"dark");
+* ``assonance``: the same vowels only ("love"/"enough"): reported, never counted;
+* ``none``; and ``identical`` for the same word, a homophone or the same onset
+  ("leave"/"believe"): never a rhyme.
+
+Only perfect and family rhymes satisfy a scheme. Reduced pronunciations (CMU's
+"for" F ER0) never carry a rhyme. Unknown words: a plural or possessive of a known
+word ("grandma's") is read as the stem plus S or Z; any other word CMUdict lacks
+gets no rhyme at all ("none"): the checker claims nothing it cannot hear.
 
 >>> syllable_count("beautiful")
 3
@@ -23,6 +28,8 @@ Rhyme kinds, from strongest to weakest (see :func:`rhyme_kind`):
 'perfect'
 >>> rhyme_kind("night", "night")
 'identical'
+>>> rhyme_kind("good", "kid")
+'none'
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,27 +49,6 @@ WORDLIST_PATH = Path(__file__).resolve().parent / "lyrics" / "common_words.txt"
 """Common English words, most frequent first (see the header of the file for its source)."""
 
 VOWELS = frozenset(["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"])
-_FAMILY = {
-    **dict.fromkeys(["P", "B", "T", "D", "K", "G"], "stop"),
-    **dict.fromkeys(["F", "V", "TH", "DH", "S", "Z", "SH", "ZH", "HH", "CH", "JH"], "fric"),
-    **dict.fromkeys(["M", "N", "NG"], "nasal"),
-    **dict.fromkeys(["L", "R"], "liquid"),
-    **dict.fromkeys(["W", "Y"], "glide"),
-}
-_NEAR_VOWELS = [
-    {"IH", "IY"},
-    {"EH", "AE"},
-    {"AH", "UH"},
-    {"AA", "AO"},
-    {"UW", "UH"},
-    {"EY", "EH"},
-    {"OW", "AO"},
-    {"AH", "ER"},
-    {"AA", "AH"},
-]
-RHYMING_KINDS = frozenset({"perfect", "multi", "slant"})
-"""Kinds that count as a rhyme in checks and benchmarks."""
-
 _WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+")
 FUNCTION_WORDS = frozenset(
     """
@@ -229,24 +216,60 @@ def syllabify(line: str) -> tuple[Syllable, ...]:
 
 
 # --- rhyme ------------------------------------------------------------------------------
-def rhyme_part(phones: Sequence[str], *, primary: bool = False) -> tuple[str, ...]:
-    """Phones from the last stressed vowel (primary or secondary; only primary when
-    ``primary``) to the end, stress digits removed."""
-    marks = "1" if primary else "12"
-    idx = [i for i, p in enumerate(phones) if p[-1] in marks]
+# Rhyme is judged on the primary-stressed vowel of each word and everything after it
+# (Pat Pattison, "Writing Better Lyrics"): pronunciations without a primary stress
+# (CMU's reduced forms: "for" F ER0, "the" DH AH0) never carry a rhyme. Consonant
+# families with their voicing, for family rhyme; any other consonant (L R W Y HH)
+# matches only itself.
+CONSONANT_FAMILY: dict[str, str] = {
+    **dict.fromkeys(["B", "D", "G"], "voiced stop"),
+    **dict.fromkeys(["P", "T", "K"], "voiceless stop"),
+    **dict.fromkeys(["V", "DH", "Z", "ZH", "JH"], "voiced fricative"),
+    **dict.fromkeys(["F", "TH", "S", "SH", "CH"], "voiceless fricative"),
+    **dict.fromkeys(["M", "N", "NG"], "nasal"),
+}
+
+RHYME_KINDS = ("perfect", "family", "assonance", "none", "identical")
+"""Every kind :func:`rhyme_kind` returns, strongest first; "identical" never counts."""
+
+RHYMING_KINDS = frozenset({"perfect", "family"})
+"""Kinds that satisfy a rhyme scheme in checks and benchmarks (assonance is reported, never counted)."""
+
+
+@dataclass(frozen=True)
+class RhymeTail:
+    """One pronunciation's rhyme: ``onset`` is the consonants between the previous vowel and
+    the primary-stressed vowel (empty at the start of a word), ``tail`` the phones from that
+    vowel to the end."""
+
+    onset: tuple[str, ...]
+    tail: tuple[str, ...]
+
+    @property
+    def vowels(self) -> tuple[str, ...]:
+        return tuple(p for p in self.tail if p in VOWELS)
+
+
+def rhyme_tail(phones: Sequence[str]) -> RhymeTail | None:
+    """The rhyme of one pronunciation from its last primary-stressed vowel, or None when it
+    has no primary stress (a reduced form).
+
+    >>> rhyme_tail("HH AY1 ER0".split())
+    RhymeTail(onset=('HH',), tail=('AY', 'ER'))
+    >>> rhyme_tail("B IH0 L IY1 V".split()).onset
+    ('L',)
+    >>> rhyme_tail("F ER0".split()) is None
+    True
+    """
+    idx = [i for i, p in enumerate(phones) if p.endswith("1")]
     if not idx:
-        idx = [i for i, p in enumerate(phones) if p[-1].isdigit()]
-    start = idx[-1] if idx else 0
-    return tuple(p.rstrip("012") for p in phones[start:])
-
-
-def _fallback_phones(word: str) -> list[str]:
-    """A crude pronunciation for unknown words: only the final vowel letters and coda,
-    as pseudo-phones, so unknown words can still rhyme with unknown words of the same ending."""
-    m = re.search(r"([aeiouy]+)([^aeiouy]*)e?$", word.lower())
-    if not m:
-        return [word.upper() + "1"]
-    return [f"_{m.group(1).upper()}1", *(f"_{c.upper()}" for c in m.group(2))]
+        return None
+    k = idx[-1]
+    j = k
+    while j > 0 and not phones[j - 1][-1].isdigit():
+        j -= 1
+    plain = tuple(p.rstrip("012") for p in phones)
+    return RhymeTail(onset=plain[j:k], tail=plain[k:])
 
 
 def _usable(prons: list[list[str]]) -> list[list[str]]:
@@ -255,55 +278,78 @@ def _usable(prons: list[list[str]]) -> list[list[str]]:
     return prons[:1] + [p for p in prons[1:] if sum(x.endswith("1") for x in p) < 2]
 
 
-def _weak_tail(phones: Sequence[str]) -> bool:
-    """True when the last stress is CMU's secondary stress on a final "-y" (IY2), as in
-    "probably": sung unstressed, so a rhyme on it is only a slant rhyme."""
-    return bool(phones) and phones[-1] == "IY2"
+def _dictionary_phones(word: str) -> list[list[str]]:
+    """CMU pronunciations, or for an unknown possessive or plural ("grandma's", "zorbs") the
+    stem's with a final Z (after a vowel or voiced sound) or S; [] when neither is known."""
+    prons = pronunciations(word)
+    if prons:
+        return prons
+    for suffix in ("'s", "s"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) > 1 and pronunciations(stem):
+            out = []
+            for p in pronunciations(stem):
+                last = p[-1].rstrip("012")
+                out.append([*p, "S" if last in {"P", "T", "K", "F", "TH"} else "Z"])
+            return out
+    return []
 
 
-def _parts(word: str) -> list[tuple[tuple[str, ...], tuple[str, ...], bool]]:
-    """(primary rhyme part, last-stress rhyme part, weak tail) per usable pronunciation."""
-    prons = _usable(pronunciations(word)) or [_fallback_phones(word)]
-    return [(rhyme_part(p, primary=True), rhyme_part(p), _weak_tail(p)) for p in prons]
+@lru_cache(maxsize=65536)
+def rhyme_tails(word: str) -> tuple[RhymeTail, ...]:
+    """The rhymes a word can carry, one per usable pronunciation with a primary stress.
+
+    A one-syllable function word ("her", "me") takes its first pronunciation with the
+    vowel stressed, since a line-final word carries the beat. Unknown words (not in CMUdict
+    nor a plural or possessive of a word in it) have none: nothing is claimed for them.
+    """
+    w = word.lower().strip("'")
+    prons = _usable(_dictionary_phones(w))
+    if w in FUNCTION_WORDS and prons and sum(p[-1].isdigit() for p in prons[0]) == 1:
+        prons = [[p[:-1] + "1" if p[-1].isdigit() else p for p in prons[0]]]
+    tails = (rhyme_tail(p) for p in prons)
+    return tuple(dict.fromkeys(t for t in tails if t is not None))
 
 
-def _near(a: str, b: str) -> bool:
-    return a == b or any(a in s and b in s for s in _NEAR_VOWELS)
+def _consonants_of_family(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Same count of phones, vowels equal, and each consonant pair the same phone or of one
+    family and voicing."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if x in VOWELS or y in VOWELS or CONSONANT_FAMILY.get(x) is None:
+            return False
+        if CONSONANT_FAMILY.get(x) != CONSONANT_FAMILY.get(y):
+            return False
+    return True
 
 
-def _families(coda: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_FAMILY.get(p, "vowel" if p in VOWELS else p) for p in coda)
+def _tail_kind(a: RhymeTail, b: RhymeTail) -> str:
+    if a.tail == b.tail:
+        return "identical" if a.onset == b.onset else "perfect"
+    if a.vowels != b.vowels:
+        return "none"
+    return "family" if _consonants_of_family(a.tail, b.tail) else "assonance"
 
 
-def _slant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    va, ca = a[0], a[1:]
-    vb, cb = b[0], b[1:]
-    if va == vb and _families(ca) == _families(cb):
-        return True
-    return bool(ca) and ca == cb and _near(va, vb)
-
-
-def _kind_of_parts(
-    a: tuple[tuple[str, ...], tuple[str, ...], bool], b: tuple[tuple[str, ...], tuple[str, ...], bool]
-) -> str:
-    if a[0] == b[0]:
-        return "multi" if sum(p in VOWELS for p in a[0]) >= 2 else "perfect"
-    if a[1] == b[1]:  # match from the last (secondary) stress: "hometown"/"down"
-        return "slant" if a[2] or b[2] else "perfect"
-    if _slant(a[0], b[0]) or _slant(a[1], b[1]):
-        return "slant"
-    return "none"
-
-
-_ORDER = {"multi": 3, "perfect": 2, "slant": 1, "none": 0}
+_ORDER = {"perfect": 3, "family": 2, "assonance": 1, "none": 0, "identical": -1}
 
 
 def rhyme_kind(a: str, b: str) -> str:
-    """How two words rhyme: "multi", "perfect", "slant", "none", or "identical" (same word or
-    same pronunciation, which never counts). Every pronunciation pair is tried; the best wins.
+    """How two words rhyme, judged on primary stress: "perfect" (the stressed vowel and all
+    after it the same, the consonants before it different), "family" (same vowels, consonants
+    after it of the same family and voicing: b d g / p t k / v dh z zh jh / f th s sh ch /
+    m n ng), "assonance" (same vowels only), "none", or "identical" (the same word, a
+    homophone, or the same sounds from the onset on, as "leave"/"believe"), which never
+    counts. Every pronunciation pair is tried and the best kind wins, but a pair that is
+    identical in some pronunciation is identical.
 
-    >>> [rhyme_kind(*p) for p in (("fire", "higher"), ("time", "line"), ("cat", "dog"))]
-    ['multi', 'slant', 'none']
+    >>> [rhyme_kind(*p) for p in (("fire", "higher"), ("time", "line"), ("love", "enough"))]
+    ['perfect', 'family', 'assonance']
+    >>> [rhyme_kind(*p) for p in (("good", "kid"), ("for", "her"), ("leave", "believe"))]
+    ['none', 'none', 'identical']
     """
     wa, wb = a.lower().strip("'"), b.lower().strip("'")
     if not wa or not wb:
@@ -313,17 +359,14 @@ def rhyme_kind(a: str, b: str) -> str:
     pa, pb = pronunciations(wa), pronunciations(wb)
     if pa and pb and any(x == y for x in pa for y in pb):
         return "identical"
-    best = "none"
-    for x in _parts(wa):
-        for y in _parts(wb):
-            k = _kind_of_parts(x, y)
-            if _ORDER[k] > _ORDER[best]:
-                best = k
-    return best
+    kinds = {_tail_kind(x, y) for x in rhyme_tails(wa) for y in rhyme_tails(wb)}
+    if "identical" in kinds:
+        return "identical"
+    return max(kinds, key=_ORDER.__getitem__, default="none")
 
 
 def rhymes(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` rhyme (perfect, multi-syllable or slant; never the same word)."""
+    """True when ``a`` and ``b`` rhyme well enough for a scheme: perfect or family rhyme."""
     return rhyme_kind(a, b) in RHYMING_KINDS
 
 
@@ -347,20 +390,12 @@ def multi_rhyme_length(a: str, b: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _rhyme_index() -> dict[tuple[str, ...], list[str]]:
-    """rhyme part -> common words with it, most frequent first."""
+def _vowel_index() -> dict[tuple[str, ...], list[str]]:
+    """Vowels of a rhyme (stressed vowel and after) -> common words with it, commonest first."""
     index: dict[tuple[str, ...], list[str]] = {}
     for w in common_words():
-        for part in {x for prim, last, _ in _parts(w) for x in (prim, last)}:
-            index.setdefault(part, []).append(w)
-    return index
-
-
-@lru_cache(maxsize=1)
-def _vowel_index() -> dict[str, list[tuple[str, ...]]]:
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for part in _rhyme_index():
-        index.setdefault(part[0], []).append(part)
+        for vowels in dict.fromkeys(t.vowels for t in rhyme_tails(w)):
+            index.setdefault(vowels, []).append(w)
     return index
 
 
@@ -374,44 +409,39 @@ def rhymes_for(
     embed: Embed | None = None,
     *,
     limit: int = 20,
-    slant: bool = True,
+    family: bool = True,
 ) -> list[tuple[str, str]]:
-    """Common words that rhyme with ``word``, as ``(word, kind)`` pairs.
+    """Common words that rhyme with ``word``, as ``(word, kind)`` pairs: perfect rhymes,
+    and family rhymes unless ``family`` is False.
 
-    Function words ("of", "was") are left out. Without an embedder: multi-syllable and
-    perfect rhymes first, then slant, each by word frequency. With ``theme`` and
-    ``embed``: all candidates ranked by cosine closeness of meaning to the theme, plus
-    0.15 for perfect and multi-syllable rhymes and up to 0.15 for common words.
+    Function words ("of", "was") are left out. Without an embedder: perfect rhymes
+    first, then family, each by word frequency. With ``theme`` and ``embed``: all
+    candidates ranked by cosine closeness of meaning to the theme, plus 0.15 for
+    perfect rhymes and up to 0.15 for common words.
     """
     w = word.lower().strip("'")
     rank = _common_rank()
+    wanted = {"perfect", "family"} if family else {"perfect"}
     cands: dict[str, str] = {}
-    parts = {x for prim, last, _ in _parts(w) for x in (prim, last)}
-    for part in parts:
-        for other in _rhyme_index().get(part, []):
+    for vowels in dict.fromkeys(t.vowels for t in rhyme_tails(w)):
+        for other in _vowel_index().get(vowels, []):
+            if other in cands or other == w or other in FUNCTION_WORDS:
+                continue
             k = rhyme_kind(w, other)
-            if k in RHYMING_KINDS:
-                cands.setdefault(other, k)
-        if slant:
-            for other_part in _vowel_index().get(part[0], []):
-                if other_part == part or not _slant(part, other_part):
-                    continue
-                for other in _rhyme_index()[other_part][:60]:
-                    if other not in cands and rhyme_kind(w, other) in RHYMING_KINDS:
-                        cands[other] = "slant"
-    items = [(c, k) for c, k in cands.items() if c not in FUNCTION_WORDS and c != w]
-    strength = {"multi": 0.15, "perfect": 0.15, "slant": 0.0}
+            if k in wanted:
+                cands[other] = k
+    items = list(cands.items())
     if theme and embed is not None and items:
         vecs = embed([theme, *(c for c, _ in items)])
         sims = vecs[1:] @ vecs[0]
         n = float(len(rank) + 1)
         scored = [
-            (float(s) + strength[k] + 0.15 * (1.0 - np.log1p(rank.get(c, n)) / np.log1p(n)), c, k)
+            (float(s) + (0.15 if k == "perfect" else 0.0) + 0.15 * (1.0 - np.log1p(rank.get(c, n)) / np.log1p(n)), c, k)
             for (c, k), s in zip(items, sims, strict=True)
         ]
         scored.sort(key=lambda t: -t[0])
         return [(c, k) for _, c, k in scored[:limit]]
-    items.sort(key=lambda ck: (ck[1] == "slant", rank.get(ck[0], 10**6)))
+    items.sort(key=lambda ck: (ck[1] != "perfect", rank.get(ck[0], 10**6)))
     return items[:limit]
 
 

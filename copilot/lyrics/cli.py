@@ -96,6 +96,7 @@ def lyrics_record(lyrics: Lyrics, emotion: dict[str, Any]) -> dict[str, Any]:
                     }
                     for c in chk.lines
                 ],
+                "flags": [{**f.to_dict(), "line": f.line + 1} for f in sec.flags],
             }
         )
     return {
@@ -126,7 +127,9 @@ def handle_lyrics(args: argparse.Namespace, settings: Settings) -> int:
         tone = replace(tone or LyricTone(), mood_words=(mood, *(tone.mood_words if tone else ())))
     from copilot.embedder import shared_embedder
     from copilot.llm.factory import LLMRuntime
+    from copilot.llm.scoring import LineFluency, scorer_from_settings
 
+    scorer = scorer_from_settings(settings)
     embed = cached(shared_embedder(settings.model_dir).embed)
     with LLMRuntime(settings) as runtime:
         writer = LyricWriter(
@@ -138,6 +141,7 @@ def handle_lyrics(args: argparse.Namespace, settings: Settings) -> int:
             config=WriterConfig(
                 seed=args.seed, section_budget_s=args.budget, repair_rounds=2 if args.budget > 0 else 0
             ),
+            fluency_of=LineFluency(scorer),
         )
         lyrics = None
         for ev in writer.write_events(theme, sections, mood=args.mood):
@@ -145,6 +149,8 @@ def handle_lyrics(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"  wrote {ev.section} ({ev.data['seconds']} s)", file=sys.stderr)
             if ev.kind == "done":
                 lyrics = ev.data["lyrics"]
+    if scorer is not None:
+        scorer.close()
     assert lyrics is not None
     emo: dict[str, Any] = {}
     if emotion_of is not None and target is not None:

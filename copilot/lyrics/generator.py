@@ -1,29 +1,35 @@
-"""The lyric loop: plan end words, ask for candidate lines, check, re-rank, repair.
+"""The lyric loop: plan end words, ask for whole lines in order, check, choose, flag.
 
 For each section (a repeated chorus is written once): suggest rhyming end words in
-code (:func:`copilot.lyrics.plan.plan_endings`), ask the LLM for a handful of
-numbered candidate lines in one request, then fill the section's slots from the pool
-of candidates with a small beam search scored on rhyme (with the previous line of
-the same rhyme group), syllables (within one of the target), emotion match (the
-``emotion_of`` callable on the line, compared with the requested emotion), fluency
-and closeness to the theme. Slots that still fail get more candidates (another
-request asking for rhymes of their partner) while the time budget lasts. Then comes
-the last resort: a line that still misses its rhyme is rewritten by the model toward
-a rhyming end word (one request, only if it is expected to end within the budget),
-else its ending is
-changed in code keeping its part of speech (a noun for a noun, a verb form for the
-same verb form, see :mod:`copilot.lyrics.pos`), else the other line of its pair is
-changed to rhyme with it; a line off its syllable target gets a filler added or
-dropped. The result is checked again: nothing is claimed that doesn't hold.
+code (:func:`copilot.lyrics.plan.plan_endings`), then ask the LLM for a few
+candidate lines per slot, in order: each request quotes the lines chosen so far, so
+the new line follows them, and a line that closes a rhyme is asked to end on a rhyme
+of the word its partner really ends with. (Asking this model for whole couplets with
+both end words given was tried: none of nine couplets ended as asked.) The section's
+slots are then filled from the whole pool with a small beam search scored on rhyme
+(perfect or family with the group's previous line, :mod:`copilot.prosody`),
+syllables (within one of the target), fluency (the model's own mean token
+log-probability of the line, when a ``fluency_of`` scorer is passed in, else a rough
+heuristic), emotion match and closeness to the theme. Slots that still fail get more
+candidates while the time budget lasts, and a line that still misses its rhyme may
+be rewritten by the model toward a rhyming word.
 
-The LLM (a :class:`~copilot.llm.base.ChatModel`), the embedder and the emotion
-analyzer are passed in; this module builds none of them. Progress is a stream of
-:class:`Event` values (``write_events``); ``write`` just runs it to the end.
+Words come only from the model or the songwriter: nothing here changes a word. When
+a constraint cannot be met with a line that reads well, the line is kept and the
+section carries a :class:`~copilot.lyrics.form.LineFlag` ("no rhyme with line 2")
+with up to three alternative lines from the candidates and rhyme words for the
+partner, ranked by theme. The result is checked again: nothing is claimed that
+doesn't hold.
+
+The LLM (a :class:`~copilot.llm.base.ChatModel`), the fluency scorer, the embedder
+and the emotion analyzer are passed in; this module builds none of them. Progress is
+a stream of :class:`Event` values (``write_events``); ``write`` runs it to the end.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,9 +39,9 @@ from typing import Any
 from copilot import prosody
 from copilot.errors import InputError
 from copilot.llm.base import ChatModel
-from copilot.lyrics import plan, pos
+from copilot.lyrics import plan
 from copilot.lyrics.checks import check_lyrics, check_section, syllables_ok
-from copilot.lyrics.form import REPEATED_KINDS, Lyrics, Section, plan_form, rhyme_groups
+from copilot.lyrics.form import REPEATED_KINDS, LineFlag, Lyrics, Section, plan_form, rhyme_groups
 from copilot.lyrics.prompts import (
     few_shot,
     lines_messages,
@@ -46,7 +52,12 @@ from copilot.lyrics.prompts import (
 )
 from copilot.types import Emotion, LyricTone
 
-_RHYME_SCORE = {"multi": 3.2, "perfect": 3.0, "slant": 2.0, "none": -3.0, "identical": -4.0}
+FluencyOf = Callable[[Sequence[str]], Sequence[float]]
+"""Texts (song lines) -> the model's mean token log-probability of each, in nats (0 best)."""
+
+_RHYME_SCORE = {"perfect": 3.0, "family": 2.6, "assonance": -1.5, "none": -3.0, "identical": -4.0}
+_TYPICAL_LOGPROB = -2.9
+"""Mean token log-probability of the default model's own unconstrained lines (REFERENCE.md)."""
 
 
 @dataclass(frozen=True)
@@ -62,16 +73,17 @@ class Event:
 
 @dataclass(frozen=True)
 class WriterConfig:
-    """Budgets of the loop. Times in seconds; ``candidates`` = lines asked per request."""
+    """Budgets of the loop. Times in seconds; ``rewrite``: a line still missing its rhyme
+    may be rewritten by the model; ``alternatives``: most candidate lines offered per flag."""
 
-    candidates: int = 6
     repair_rounds: int = 2
     section_budget_s: float = 12.0
     song_budget_s: float = 55.0
     temperature: float = 0.8
     seed: int | None = None
-    last_resort: bool = True
+    rewrite: bool = True
     copy_run: int = 6
+    alternatives: int = 3
 
 
 class LyricWriter:
@@ -79,7 +91,9 @@ class LyricWriter:
 
     ``embed``: texts -> unit vectors (ranks end words by theme); ``emotion_of``: text ->
     :class:`Emotion` (scores emotion match); ``target``: the requested emotion;
-    ``references``: retrieved lyrics, quoted as data and guarded against copying.
+    ``references``: retrieved lyrics, quoted as data and guarded against copying;
+    ``fluency_of``: lines -> the model's mean token log-probability (see
+    :mod:`copilot.llm.scoring`); without it a rough heuristic stands in.
     """
 
     def __init__(
@@ -92,6 +106,7 @@ class LyricWriter:
         target: Emotion | None = None,
         references: Sequence[str] = (),
         config: WriterConfig | None = None,
+        fluency_of: FluencyOf | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.llm = llm
@@ -105,8 +120,11 @@ class LyricWriter:
         self._rng = random.Random(self.config.seed)
         self._calls = 0
         self._call_s: list[float] = []  # seconds each LLM request took
+        self.fluency_of = fluency_of
         self._emo_cache: dict[str, float] = {}
         self._theme_sim: dict[str, float] = {}
+        self._logprob: dict[str, float] = {}
+        self._origin: dict[str, int] = {}  # candidate line -> the slot it was asked for
         self._guard_sources = (
             system_prompt(),
             *(m["content"] for m in few_shot()),
@@ -120,6 +138,22 @@ class LyricWriter:
         return self._calls
 
     # --- the LLM edge ---------------------------------------------------------------
+    def _request(self, msgs: list[Any], max_tokens: int) -> str:
+        seed = None if self.config.seed is None else self.config.seed + self._calls
+        self._calls += 1
+        t0 = self.clock()
+        reply = self.llm.complete(msgs, max_tokens=max_tokens, temperature=self.config.temperature, seed=seed)
+        self._call_s.append(self.clock() - t0)
+        return reply
+
+    def _fresh(self, line: str) -> bool:
+        """A line that copies no reference, no instruction or example, and no other section."""
+        return not (
+            plan.copied_run(line, self.references, self.config.copy_run)
+            or plan.copied_run(line, self._guard_sources, 5)
+            or tuple(prosody.words_of(line)) in self._written
+        )
+
     def _ask(self, theme: str, syllables: int, count: int, word: str, context: Sequence[str]) -> list[str]:
         """One request: ``count`` candidate lines of about ``syllables`` syllables toward ``word``."""
         msgs = lines_messages(
@@ -131,21 +165,7 @@ class LyricWriter:
             context=context,
             references=self.references,
         )
-        seed = None if self.config.seed is None else self.config.seed + self._calls
-        self._calls += 1
-        t0 = self.clock()
-        reply = self.llm.complete(msgs, max_tokens=16 * count + 12, temperature=self.config.temperature, seed=seed)
-        self._call_s.append(self.clock() - t0)
-        out = []
-        for line in parse_lines(reply):
-            if plan.copied_run(line, self.references, self.config.copy_run):
-                continue
-            if plan.copied_run(line, self._guard_sources, 5):
-                continue  # never echo the instructions or the examples
-            if tuple(prosody.words_of(line)) in self._written:
-                continue  # a line of another section (the model likes to copy its context)
-            out.append(line)
-        return out
+        return [ln for ln in parse_lines(self._request(msgs, 16 * count + 12)) if self._fresh(ln)]
 
     def _typical_call_s(self) -> float:
         """Median seconds of this writer's LLM requests so far (0 before the first)."""
@@ -164,21 +184,45 @@ class LyricWriter:
             self._emo_cache[line] = overlap + (0.5 if emo.top == self.target.top else 0.0)
         return self._emo_cache[line]
 
-    def _theme_scores(self, theme: str, lines: Sequence[str]) -> None:
-        todo = [ln for ln in lines if ln not in self._theme_sim]
-        if self.embed is None or not todo:
-            return
-        vecs = self.embed([theme, *todo])
-        for ln, s in zip(todo, vecs[1:] @ vecs[0], strict=True):
-            self._theme_sim[ln] = float(s)
+    def _score_new(self, theme: str, lines: Sequence[str]) -> None:
+        """Theme closeness and model fluency of lines not scored yet (one batch each)."""
+        todo = list(dict.fromkeys(ln for ln in lines if ln not in self._theme_sim))
+        if self.embed is not None and todo:
+            vecs = self.embed([theme, *todo])
+            for ln, s in zip(todo, vecs[1:] @ vecs[0], strict=True):
+                self._theme_sim[ln] = float(s)
+        todo = list(dict.fromkeys(ln for ln in lines if ln not in self._logprob))
+        if self.fluency_of is not None and todo:
+            for ln, lp in zip(todo, self.fluency_of(todo), strict=True):
+                if not math.isnan(lp):
+                    self._logprob[ln] = float(lp)
+
+    def fluency(self, line: str) -> float:
+        """How well a line reads, 0 for a line as fluent as the model's typical own lines,
+        negative below: the model's log-probability when scored, else the heuristic."""
+        if line in self._logprob:
+            return 1.5 * min(0.5, self._logprob[line] - _TYPICAL_LOGPROB) + plan.fluency(line)
+        return plan.fluency(line)
 
     def _line_score(self, line: str, target: int) -> float:
         count = prosody.syllable_count(line)
         d = abs(count - target)
         syl = (2.0 + (0.3 if d == 0 else 0.0)) if syllables_ok(count, target) else -0.8 * d
-        return syl + self._emotion_score(line) + plan.fluency(line) + self._theme_sim.get(line, 0.0)
+        return syl + self._emotion_score(line) + self.fluency(line) + self._theme_sim.get(line, 0.0)
 
     # --- assignment -----------------------------------------------------------------
+    def _pair_score(self, lines: list[str], i: int, cand: str, prev_in_group: dict[int, int]) -> float:
+        """What placing ``cand`` at slot ``i`` after ``lines`` adds beyond its own score:
+        rhyme with its group's previous line, no end word used twice."""
+        s = 0.0
+        if i in prev_in_group:
+            prev = lines[prev_in_group[i]]
+            k = prosody.rhyme_kind(prosody.last_word(prev), prosody.last_word(cand)) if prev and cand else "none"
+            s += _RHYME_SCORE[k]
+        if cand and prosody.last_word(cand) in {prosody.last_word(x) for x in lines}:
+            s -= 1.0
+        return s
+
     def _assign(self, section: Section, pool: list[str], locked: dict[int, str]) -> list[str]:
         """Fill the unlocked slots from ``pool`` (beam search over slots in order)."""
         prev_in_group: dict[int, int] = {}
@@ -191,19 +235,8 @@ class LyricWriter:
             for score, lines in beams:
                 options = [locked[i]] if i in locked else [c for c in pool if c not in lines] or [""]
                 for cand in options:
-                    s = score + (0.0 if i in locked else self._line_score(cand, target) if cand else -10.0)
-                    if i in prev_in_group:
-                        prev = lines[prev_in_group[i]]
-                        k = (
-                            prosody.rhyme_kind(prosody.last_word(prev), prosody.last_word(cand))
-                            if prev and cand
-                            else "none"
-                        )
-                        s += _RHYME_SCORE[k]
-                    ends = [prosody.last_word(x) for x in lines]
-                    if cand and prosody.last_word(cand) in ends:
-                        s -= 1.0
-                    nxt.append((s, [*lines, cand]))
+                    own = 0.0 if i in locked else self._line_score(cand, target) if cand else -10.0
+                    nxt.append((score + own + self._pair_score(lines, i, cand, prev_in_group), [*lines, cand]))
             nxt.sort(key=lambda t: -t[0])
             beams = nxt[:40]
         return beams[0][1]
@@ -223,6 +256,62 @@ class LyricWriter:
         return out
 
     # --- one section -----------------------------------------------------------------
+    def _slot_words(self, section: Section, theme: str, locked: dict[int, str], used: set[str]) -> dict[int, str]:
+        """The planned end word of every line: rhyme groups share a family, free lines a theme word."""
+        groups = rhyme_groups(section.scheme)
+        fixed = {i: prosody.last_word(t) for i, t in locked.items()}
+        endings = plan.plan_endings(groups, theme, embed=self.embed, rng=self._rng, used=used, fixed=fixed)
+        words: dict[int, str] = {}
+        for letter, idx in groups.items():
+            for k, i in enumerate(idx):
+                words[i] = endings[letter][min(k, len(endings[letter]) - 1)]
+        free = [i for i in range(section.n_lines) if i not in words]
+        taken = used | set(words.values())
+        for i, w in zip(free, plan.theme_words(theme, self.embed, self._rng, taken, len(free)), strict=False):
+            words[i] = w
+        return words
+
+    def _first_pool(
+        self,
+        section: Section,
+        theme: str,
+        words: dict[int, str],
+        locked: dict[int, str],
+        context: Sequence[str],
+        used: set[str],
+    ) -> list[str]:
+        """Round 0, line by line: each unlocked slot is asked for with the lines chosen so far
+        as context (so it follows them) and, when it closes a rhyme, toward a rhyme of the
+        end word its partner actually has (not the planned one, which the model may have
+        ignored); the best candidate is kept as context for the next slot."""
+        prev_in_group = {b: a for idx in rhyme_groups(section.scheme).values() for a, b in itertools.pairwise(idx)}
+        chosen: list[str] = []
+        pool: list[str] = []
+        for i in range(section.n_lines):
+            if i in locked:
+                chosen.append(locked[i])
+                continue
+            word = words.get(i, "heart")
+            partner = chosen[prev_in_group[i]] if i in prev_in_group else ""
+            if partner:
+                end = prosody.last_word(partner)
+                taken = used | {prosody.last_word(x) for x in chosen if x}
+                word = next(iter(plan.partners(end, theme, self.embed, taken | {end}, k=1)), word)
+            ctx = [*context, *(x for x in chosen if x)][-3:]
+            got = self._ask(theme, section.targets[i], 3, word, ctx)
+            for line in got:
+                self._origin.setdefault(line, i)
+            pool += [c for c in got if c not in pool]
+            self._score_new(theme, got)
+            options = [c for c in got if c not in chosen] or [""]
+            best = max(
+                options,
+                key=lambda c: (self._line_score(c, section.targets[i]) if c else -10.0)
+                + self._pair_score(chosen, i, c, prev_in_group),
+            )
+            chosen.append(best)
+        return pool
+
     def write_section(
         self,
         section: Section,
@@ -233,33 +322,18 @@ class LyricWriter:
         used: set[str] | None = None,
     ) -> Iterator[Event]:
         """Write the unlocked lines of ``section``; yields events, the last being
-        ``Event("section", name, {"section": Section, ...})``. Locked lines are kept
-        byte-identical."""
+        ``Event("section", name, {"section": Section, ...})``. Locked lines (those passed
+        in and the section's own ``locked``) are kept byte-identical."""
         cfg = self.config
         start = self.clock()
-        locked = dict(locked or {})
+        locked = {**{i: section.lines[i] for i in section.locked if i < len(section.lines)}, **(locked or {})}
         used = set(used or ())
-        groups = rhyme_groups(section.scheme)
-        fixed = {i: prosody.last_word(t) for i, t in locked.items()}
-        endings = plan.plan_endings(groups, theme, embed=self.embed, rng=self._rng, used=used, fixed=fixed)
-        words: dict[int, str] = {}
-        for letter, idx in groups.items():
-            for k, i in enumerate(idx):
-                words[i] = endings[letter][min(k, len(endings[letter]) - 1)]
-        free = [i for i in range(section.n_lines) if i not in words]
-        taken = used | {w for ws in endings.values() for w in ws}
-        for i, w in zip(free, plan.theme_words(theme, self.embed, self._rng, taken, len(free)), strict=False):
-            words[i] = w
-        yield Event("plan", section.name, {"endings": endings, "words": {i + 1: w for i, w in sorted(words.items())}})
+        words = self._slot_words(section, theme, locked, used)
+        yield Event("plan", section.name, {"words": {i + 1: w for i, w in sorted(words.items())}})
         ctx = [*context, *(locked[i] for i in sorted(locked))][-3:]
-        pool: list[str] = []
-        for i in range(section.n_lines):
-            if i not in locked:
-                pool += [
-                    c for c in self._ask(theme, section.targets[i], 2, words.get(i, "heart"), ctx) if c not in pool
-                ]
+        pool = self._first_pool(section, theme, words, locked, context, used)
         yield Event("candidates", section.name, {"round": 0, "count": len(pool)})
-        self._theme_scores(theme, pool)
+        self._score_new(theme, pool)
         current = section.with_lines(self._assign(section, pool, locked))
         tried = {i: {w} for i, w in words.items()}
         for rnd in range(1, cfg.repair_rounds + 1):
@@ -275,14 +349,13 @@ class LyricWriter:
                 near = [t for t in current.lines[max(0, i - 2) : i] if t]
                 more = self._ask(theme, section.targets[i], 3, word, [*context, *near][-3:])
                 pool += [m for m in more if m not in pool]
-                self._theme_scores(theme, more)
+                self._score_new(theme, more)
                 asked += len(more)
             yield Event("candidates", section.name, {"round": rnd, "count": asked, "failing": [i + 1 for i in failing]})
             current = section.with_lines(self._assign(section, pool, locked))
-        notes: list[str] = []
-        changes: list[dict[str, Any]] = []
-        if cfg.last_resort:
-            current, notes, changes = self._last_resort(current, theme, locked, used, start=start, context=ctx)
+        if cfg.rewrite:
+            current, pool = self._rewrite_failing(current, theme, locked, used, pool, start, ctx)
+        current = replace(current, flags=self._flags(current, theme, locked, used, pool))
         chk = check_section(current)
         yield Event(
             "section",
@@ -290,8 +363,7 @@ class LyricWriter:
             {
                 "section": current,
                 "lines": [c.to_dict() for c in chk.lines],
-                "notes": notes,
-                "changes": changes,
+                "notes": [f"{section.name} line {f.line + 1}: {f.message}" for f in current.flags],
                 "seconds": round(self.clock() - start, 2),
             },
         )
@@ -313,139 +385,95 @@ class LyricWriter:
                 return section.lines[idx[1]] if len(idx) > 1 else None
         return None
 
-    def _last_resort(
+    def _rewrite_failing(
         self,
         section: Section,
         theme: str,
         locked: dict[int, str],
         used: set[str],
-        *,
-        start: float | None = None,
-        context: Sequence[str] = (),
-    ) -> tuple[Section, list[str], list[dict[str, Any]]]:
-        """Make failing lines hold: a line that misses its rhyme is first rewritten by the
-        model toward a rhyme (one request, only when a request of typical length still
-        ends within the section's time budget, counted from ``start``), else its ending is replaced in code (:func:`plan.end_fixes`,
-        keeping the part of speech), else its unlocked partner's ending is changed to rhyme
-        with it; a line off its syllable target gets a filler added or dropped. Returns the
-        section, notes for the user, and one ``{"line", "how", "before", "after"}`` per change."""
+        pool: list[str],
+        start: float,
+        context: Sequence[str],
+    ) -> tuple[Section, list[str]]:
+        """Ask the model to rewrite each line that still misses its rhyme toward a rhyme of
+        its partner (one request each, only while a request of typical length still ends
+        within the budget); a rewrite is taken only when it rhymes, keeps the syllables and
+        reads at least as well as the line it replaces. The rewrites join the pool."""
         lines = list(section.lines)
-        notes: list[str] = []
-        changes: list[dict[str, Any]] = []
         for i in self._failing(section, locked):
             chk = check_section(section.with_lines(lines)).lines[i]
-            partner_i = chk.rhymes_with
-            if chk.rhyme_ok is False and lines[i] and partner_i is not None and (partner_i < i or partner_i in locked):
-                for j, new, how in self._fix_rhyme(section, lines, i, partner_i, theme, locked, used, start, context):
-                    what = "rewritten by the model to rhyme" if how == "rewrite" else "end word changed to rhyme"
-                    notes.append(f"{section.name} line {j + 1}: {what}")
-                    changes.append(
-                        {
-                            "line": j + 1,
-                            "how": how,
-                            "before": lines[j],
-                            "after": new,
-                            "partner": lines[i if j != i else partner_i],
-                        }
-                    )
-                    lines[j] = new
-            if lines[i] and not syllables_ok(prosody.syllable_count(lines[i]), section.targets[i]):
-                fixed = plan.fit_syllables(lines[i], section.targets[i])
-                if fixed != lines[i]:
-                    notes.append(f"{section.name} line {i + 1}: filler added or dropped for syllables")
-                    changes.append({"line": i + 1, "how": "filler", "before": lines[i], "after": fixed})
-                    lines[i] = fixed
-        return section.with_lines(lines), notes, changes
-
-    def _fix_rhyme(
-        self,
-        section: Section,
-        lines: list[str],
-        i: int,
-        partner_i: int,
-        theme: str,
-        locked: dict[int, str],
-        used: set[str],
-        start: float | None,
-        context: Sequence[str],
-    ) -> list[tuple[int, str, str]]:
-        """The changes, as (line index, new text, how), that make line ``i`` rhyme with line
-        ``partner_i`` (empty when there is none): a rewrite by the model, else a fix of
-        line ``i``'s ending, else (for a pair of two lines whose other line is not locked)
-        a fix of the other line's ending, else new rhyming endings for both."""
-        end = prosody.last_word(lines[partner_i])
-        exclude = used | {prosody.last_word(x) for x in lines if x}
-        target = section.targets[i]
-        if start is not None and self.clock() - start + self._typical_call_s() <= self.config.section_budget_s:
+            j = chk.rhymes_with
+            if chk.rhyme_ok is not False or j is None or not lines[i] or not lines[j]:
+                continue
+            if self.clock() - start + self._typical_call_s() > self.config.section_budget_s:
+                break
+            end = prosody.last_word(lines[j])
+            exclude = used | {prosody.last_word(x) for x in lines if x}
             near = [t for t in lines[max(0, i - 2) : i] if t]
-            new = self._rewrite(lines[i], end, theme, target, exclude, [*context, *near][-3:])
-            if new:
-                return [(i, new, "rewrite")]
-        fixes = plan.rank_fixes(lines[i], end, plan.end_fixes(lines[i], end, exclude, target), theme, self.embed)
-        if fixes:
-            return [(i, fixes[0].text, fixes[0].how)]
-        group = next((g for g in rhyme_groups(section.scheme).values() if i in g), [])
-        if partner_i in locked or len(group) != 2 or not lines[partner_i]:
-            return []
-        # re-plan the other line of a two-line rhyme group to rhyme with this one
-        own = prosody.last_word(lines[i])
-        if plan.fluency(lines[i]) >= 0:
-            back = plan.end_fixes(lines[partner_i], own, exclude, section.targets[partner_i])
-            best = plan.rank_fixes(lines[partner_i], own, back, theme, self.embed)
-            if best:
-                return [(partner_i, best[0].text, best[0].how)]
-        return self._replan_pair(section, lines, partner_i, i, theme, exclude)
-
-    def _replan_pair(
-        self, section: Section, lines: list[str], a: int, b: int, theme: str, exclude: set[str]
-    ) -> list[tuple[int, str, str]]:
-        """New endings for both lines ``a`` and ``b`` of a pair: line ``a`` takes one of the
-        singable end words that fits its slot (the best five by :func:`plan.rank_fixes`),
-        line ``b`` a true (not slant) rhyme of it; the pair with the best summed score, or
-        [] when none."""
-        firsts = plan.end_fixes(lines[a], "", exclude, section.targets[a], words=plan.SINGABLE_END_WORDS)
-        firsts = plan.rank_fixes(lines[a], "", firsts, theme, None)[:24]  # the commonest, before embedding
-        best: tuple[float, plan.EndFix, plan.EndFix] | None = None
-        for fa in plan.rank_fixes(lines[a], "", firsts, theme, self.embed)[:5]:
-            seconds = plan.end_fixes(lines[b], fa.word, exclude | {fa.word}, section.targets[b], slant=False)
-            ranked = plan.rank_fixes(lines[b], fa.word, seconds, theme, self.embed)
-            if ranked and (best is None or fa.score + ranked[0].score > best[0]):
-                best = (fa.score + ranked[0].score, fa, ranked[0])
-        if best is None:
-            return []
-        return [(a, best[1].text, best[1].how), (b, best[2].text, best[2].how)]
+            got = self._rewrite(lines[i], end, theme, section.targets[i], exclude, [*context, *near][-3:])
+            pool += [g for g in got if g not in pool]
+            good = [g for g in got if prosody.rhymes(prosody.last_word(g), end)]
+            best = max(good, key=lambda g: self._line_score(g, section.targets[i]), default=None)
+            if best is not None and self.fluency(best) >= min(0.0, self.fluency(lines[i])):
+                lines[i] = best
+        return section.with_lines(lines), pool
 
     def _rewrite(
         self, line: str, end: str, theme: str, target: int, exclude: set[str], context: Sequence[str]
-    ) -> str | None:
-        """One request for rewrites of ``line`` ending on a rhyme of ``end``: the best
-        candidate that rhymes with ``end``, keeps within one syllable of ``target``, ends on
-        a word that fits its frame (no "... for live") and passes the copy guards, else None."""
+    ) -> list[str]:
+        """One request for rewrites of ``line`` toward a rhyme of ``end``: the fresh
+        candidates within one syllable of ``target`` (scored), else []."""
         word = next(iter(plan.partners(end, theme, self.embed, exclude | {end}, k=1)), None)
         if word is None:
-            return None
+            return []
         msgs = rewrite_messages(
             theme=theme, tone=self.tone, line=line, syllables=target, count=3, word=word, context=context
         )
-        seed = None if self.config.seed is None else self.config.seed + self._calls
-        self._calls += 1
-        t0 = self.clock()
-        reply = self.llm.complete(msgs, max_tokens=60, temperature=self.config.temperature, seed=seed)
-        self._call_s.append(self.clock() - t0)
-        good = [
+        got = [
             c
-            for c in parse_lines(reply)
-            if prosody.rhymes(prosody.last_word(c), end)
-            and prosody.last_word(c) not in exclude
+            for c in parse_lines(self._request(msgs, 60))
+            if prosody.last_word(c) not in exclude
             and syllables_ok(prosody.syllable_count(c), target)
-            and plan.fluency(c) >= 0
-            and pos.fits_frame(prosody.words_of(c))
-            and not plan.copied_run(c, self.references, self.config.copy_run)
-            and not plan.copied_run(c, self._guard_sources, 5)
-            and tuple(prosody.words_of(c)) not in self._written
+            and self._fresh(c)
         ]
-        self._theme_scores(theme, good)
-        return max(good, key=lambda c: self._line_score(c, target)) if good else None
+        self._score_new(theme, got)
+        return got
+
+    def _flags(
+        self, section: Section, theme: str, locked: dict[int, str], used: set[str], pool: Sequence[str]
+    ) -> tuple[LineFlag, ...]:
+        """A flag for every unlocked line that misses a constraint, with the best other
+        candidates for its slot (those that would rhyme first) and rhyme words for its partner."""
+        chk = check_section(section)
+        out = []
+        for i in self._failing(section, locked):
+            c = chk.lines[i]
+            missing = []
+            partner_end = ""
+            if c.rhyme_ok is False and c.rhymes_with is not None:
+                missing.append(f"no rhyme with line {c.rhymes_with + 1}")
+                partner_end = prosody.last_word(section.lines[c.rhymes_with])
+            if not c.syllables_ok:
+                missing.append(f"{c.syllables} syllables for a target of {c.target}")
+            others = [p for p in pool if p not in section.lines]
+            others.sort(
+                key=lambda p: (
+                    not (partner_end and prosody.rhymes(prosody.last_word(p), partner_end)),
+                    self._origin.get(p) != i,
+                    -self._line_score(p, c.target),
+                )
+            )
+            exclude = used | {prosody.last_word(x) for x in section.lines if x}
+            words = plan.partners(partner_end, theme, self.embed, exclude, k=5) if partner_end else []
+            out.append(
+                LineFlag(
+                    line=i,
+                    message="; ".join(missing),
+                    alternatives=tuple(others[: self.config.alternatives]),
+                    rhyme_words=tuple(words),
+                )
+            )
+        return tuple(out)
 
     # --- a whole song ----------------------------------------------------------------
     def write_events(
