@@ -31,7 +31,11 @@ FORMAT = "copilot-replies/1"
 
 
 def chat_key(
-    messages: Sequence[Message], max_tokens: int | None, temperature: float, seed: int | None, stop: Sequence[str] | None
+    messages: Sequence[Message],
+    max_tokens: int | None,
+    temperature: float,
+    seed: int | None,
+    stop: Sequence[str] | None,
 ) -> str:
     """The key of one chat request."""
     blob = json.dumps(

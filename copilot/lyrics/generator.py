@@ -58,6 +58,10 @@ FluencyOf = Callable[[Sequence[str]], Sequence[float]]
 _RHYME_SCORE = {"perfect": 3.0, "family": 2.6, "assonance": -1.5, "none": -3.0, "identical": -4.0}
 _TYPICAL_LOGPROB = -2.9
 """Mean token log-probability of the default model's own unconstrained lines (REFERENCE.md)."""
+_POOR_LOGPROB = -4.5
+"""Below this a line reads badly: lines with an end word swapped in scored -4 to -6 (REFERENCE.md)."""
+_UNSCORED_LOGPROB = -4.0
+"""What a line not scored (far off its syllable target) counts as when a scorer is given."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,14 @@ class Event:
 
 @dataclass(frozen=True)
 class WriterConfig:
-    """Budgets of the loop. Times in seconds; ``rewrite``: a line still missing its rhyme
-    may be rewritten by the model; ``alternatives``: most candidate lines offered per flag."""
+    """Budgets of the loop. Times in seconds. ``opening_candidates`` lines are asked for a
+    line that opens a rhyme or need not rhyme, ``closing_candidates`` for one that must
+    rhyme with an earlier line (the model ends on the asked word less than half the time).
+    ``rewrite``: a line still missing its rhyme may be rewritten by the model;
+    ``alternatives``: most candidate lines offered per flag."""
 
+    opening_candidates: int = 2
+    closing_candidates: int = 4
     repair_rounds: int = 2
     section_budget_s: float = 12.0
     song_budget_s: float = 55.0
@@ -147,9 +156,11 @@ class LyricWriter:
         return reply
 
     def _fresh(self, line: str) -> bool:
-        """A line that copies no reference, no instruction or example, and no other section."""
+        """A line that copies no reference, no instruction or example, and no other section,
+        and is one line (not two joined by the " / " of the prompt's quoted context)."""
         return not (
-            plan.copied_run(line, self.references, self.config.copy_run)
+            "/" in line
+            or plan.copied_run(line, self.references, self.config.copy_run)
             or plan.copied_run(line, self._guard_sources, 5)
             or tuple(prosody.words_of(line)) in self._written
         )
@@ -184,25 +195,35 @@ class LyricWriter:
             self._emo_cache[line] = overlap + (0.5 if emo.top == self.target.top else 0.0)
         return self._emo_cache[line]
 
-    def _score_new(self, theme: str, lines: Sequence[str]) -> None:
-        """Theme closeness and model fluency of lines not scored yet (one batch each)."""
+    def _score_new(self, theme: str, lines: Sequence[str], target: int) -> None:
+        """Theme closeness and model fluency of lines not scored yet (one batch each). Only
+        lines within two syllables of ``target`` are scored for fluency (scoring costs a model
+        evaluation per line); the others count as :data:`_UNSCORED_LOGPROB`."""
         todo = list(dict.fromkeys(ln for ln in lines if ln not in self._theme_sim))
         if self.embed is not None and todo:
             vecs = self.embed([theme, *todo])
             for ln, s in zip(todo, vecs[1:] @ vecs[0], strict=True):
                 self._theme_sim[ln] = float(s)
-        todo = list(dict.fromkeys(ln for ln in lines if ln not in self._logprob))
+        todo = [
+            ln
+            for ln in dict.fromkeys(lines)
+            if ln not in self._logprob and abs(prosody.syllable_count(ln) - target) <= 2
+        ]
         if self.fluency_of is not None and todo:
             for ln, lp in zip(todo, self.fluency_of(todo), strict=True):
                 if not math.isnan(lp):
                     self._logprob[ln] = float(lp)
 
     def fluency(self, line: str) -> float:
-        """How well a line reads, 0 for a line as fluent as the model's typical own lines,
-        negative below: the model's log-probability when scored, else the heuristic."""
-        if line in self._logprob:
-            return 1.5 * min(0.5, self._logprob[line] - _TYPICAL_LOGPROB) + plan.fluency(line)
-        return plan.fluency(line)
+        """How well a line reads: about 0 for a line as fluent as the model's typical own
+        lines, negative below, steeply so below :data:`_POOR_LOGPROB` (where words bolted on
+        for a rhyme land), so that sense outweighs a rhyme. From the model's log-probability
+        when a scorer is given, else from the heuristic alone."""
+        if self.fluency_of is None:
+            return plan.fluency(line)
+        lp = self._logprob.get(line, _UNSCORED_LOGPROB)
+        steep = 4.0 * max(0.0, _POOR_LOGPROB - lp)
+        return 1.5 * min(0.5, lp - _TYPICAL_LOGPROB) - steep + plan.fluency(line)
 
     def _line_score(self, line: str, target: int) -> float:
         count = prosody.syllable_count(line)
@@ -298,16 +319,19 @@ class LyricWriter:
                 taken = used | {prosody.last_word(x) for x in chosen if x}
                 word = next(iter(plan.partners(end, theme, self.embed, taken | {end}, k=1)), word)
             ctx = [*context, *(x for x in chosen if x)][-3:]
-            got = self._ask(theme, section.targets[i], 3, word, ctx)
+            count = self.config.closing_candidates if partner else self.config.opening_candidates
+            got = self._ask(theme, section.targets[i], count, word, ctx)
             for line in got:
                 self._origin.setdefault(line, i)
             pool += [c for c in got if c not in pool]
-            self._score_new(theme, got)
+            self._score_new(theme, got, section.targets[i])
             options = [c for c in got if c not in chosen] or [""]
             best = max(
                 options,
-                key=lambda c: (self._line_score(c, section.targets[i]) if c else -10.0)
-                + self._pair_score(chosen, i, c, prev_in_group),
+                key=lambda c: (
+                    (self._line_score(c, section.targets[i]) if c else -10.0)
+                    + self._pair_score(chosen, i, c, prev_in_group)
+                ),
             )
             chosen.append(best)
         return pool
@@ -333,7 +357,6 @@ class LyricWriter:
         ctx = [*context, *(locked[i] for i in sorted(locked))][-3:]
         pool = self._first_pool(section, theme, words, locked, context, used)
         yield Event("candidates", section.name, {"round": 0, "count": len(pool)})
-        self._score_new(theme, pool)
         current = section.with_lines(self._assign(section, pool, locked))
         tried = {i: {w} for i, w in words.items()}
         for rnd in range(1, cfg.repair_rounds + 1):
@@ -349,7 +372,7 @@ class LyricWriter:
                 near = [t for t in current.lines[max(0, i - 2) : i] if t]
                 more = self._ask(theme, section.targets[i], 3, word, [*context, *near][-3:])
                 pool += [m for m in more if m not in pool]
-                self._score_new(theme, more)
+                self._score_new(theme, more, section.targets[i])
                 asked += len(more)
             yield Event("candidates", section.name, {"round": rnd, "count": asked, "failing": [i + 1 for i in failing]})
             current = section.with_lines(self._assign(section, pool, locked))
@@ -436,7 +459,7 @@ class LyricWriter:
             and syllables_ok(prosody.syllable_count(c), target)
             and self._fresh(c)
         ]
-        self._score_new(theme, got)
+        self._score_new(theme, got, target)
         return got
 
     def _flags(
