@@ -24,7 +24,9 @@ from typing import Any
 from copilot.errors import ConfigError, CopilotError, InputError, ModelError, NotFound
 from copilot.llm.base import ChatModel, Message
 from copilot.settings import PROMPTS_DIR, Settings
-from copilot.song import SongState, SongStore, session_output_dir
+from copilot.song import SongState, session_output_dir
+from copilot.state import open_state
+from copilot.state.songs import SongStore
 from copilot.types import Emotion
 
 EVENT_KINDS = ("text", "progress", "state", "error", "done")
@@ -123,13 +125,14 @@ class Engines:
         return load_analyzer(self.settings)
 
     def _build_recommender(self) -> Any:
-        from copilot.catalog.feedback import FeedbackStore
         from copilot.catalog.recommender import Recommender
         from copilot.catalog.store import SongStore as CatalogStore
+        from copilot.state.feedback import FeedbackStore
 
         embedder = self.get("embedder")
         store = CatalogStore.open(self.settings, embedder)
-        return Recommender(store, embedder, self.get("analyzer"), FeedbackStore(self.settings.feedback_dir))
+        feedback = FeedbackStore(open_state(self.settings))
+        return Recommender(store, embedder, self.get("analyzer"), feedback)
 
     def close(self) -> None:
         """Close what this object started (the embedded LLM server)."""
@@ -189,7 +192,7 @@ class Copilot:
     def __init__(self, settings: Settings, engines: Engines, store: SongStore | None = None) -> None:
         self.settings = settings
         self.engines = engines
-        self.store = store or SongStore(settings.sessions_dir)
+        self.store = store or SongStore(open_state(settings))
         self._warm: threading.Thread | None = None
         self.warm_errors: list[str] = []
         self.emotion_available = True

@@ -31,6 +31,12 @@ Environment variables (all optional):
 ``COPILOT_CONCURRENCY``        web requests served at once per action (default 8)
 ``COPILOT_UPLOAD_TTL``         seconds an uploaded or served file stays in Gradio's cache
                                (default 3600)
+``COPILOT_DATABASE_URL``       where the app's state (songs and their versions, likes,
+                               listening histories) lives: unset means a SQLite file
+                               ``$COPILOT_HOME/copilot.sqlite``; ``postgresql://user:pw@host/db``
+                               for PostgreSQL shared by many replicas
+``COPILOT_DATABASE_TIMEOUT``   seconds to wait for the database (a lock, a connection);
+                               default 30
 =============================  ==========================================================
 """
 
@@ -147,6 +153,8 @@ class Settings:
     queue_size: int = 64
     concurrency: int = 8
     upload_ttl_s: int = 3600
+    database_url: str | None = None
+    database_timeout_s: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -180,17 +188,21 @@ class Settings:
             queue_size=_int(env, "COPILOT_QUEUE_SIZE", 64, 1, 100_000),
             concurrency=_int(env, "COPILOT_CONCURRENCY", 8, 1, 1000),
             upload_ttl_s=_int(env, "COPILOT_UPLOAD_TTL", 3600, 1, 30 * 86400),
+            database_url=_str(env, "COPILOT_DATABASE_URL"),
+            database_timeout_s=_float(env, "COPILOT_DATABASE_TIMEOUT", 30.0, 0.1, 3600.0),
         )
 
     # Derived locations -------------------------------------------------------------
     @property
     def sessions_dir(self) -> Path:
-        """Saved songs in progress, one JSON file per session."""
+        """Readable JSON copies of saved songs (SQLite only; the database is what is read).
+
+        Before the database, the songs themselves lived here; they are imported once."""
         return self.home / "sessions"
 
     @property
     def feedback_dir(self) -> Path:
-        """Likes, dislikes and imported listening histories."""
+        """Where likes, dislikes and listening histories lived before the database (imported once)."""
         return self.home / "feedback"
 
     @property

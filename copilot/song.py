@@ -8,9 +8,9 @@ melody (seed, summary, and the names of its files), the recommendations shown, t
 feedback given, and a capped chat history.
 
 The state is plain data: :meth:`SongState.to_dict` / :meth:`SongState.from_dict`
-carry a schema version. The store writes one JSON file per session atomically under
-``settings.sessions_dir``; files written for users live in
-``settings.output_dir / <session id>``. :func:`export_zip` bundles everything.
+carry a schema version. Songs are saved, with their versions, by
+:class:`copilot.state.songs.SongStore` in the state database; files written for users
+live in ``settings.output_dir / <session id>``. :func:`export_zip` bundles everything.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def session_output_dir(output_root: Path, session_id: str) -> Path:
 
 @dataclass(frozen=True)
 class SongInfo:
-    """One line of :meth:`SongStore.list`: id, title, and times (ISO 8601 UTC)."""
+    """One saved song in a list: id, title, and times (ISO 8601 UTC)."""
 
     session_id: str
     title: str
@@ -199,92 +199,48 @@ class SongInfo:
     updated: str
 
 
-class SongStore:
-    """Saved songs: one ``<session id>.json`` per session in ``root``, written atomically."""
+def find_song(
+    songs: list[SongInfo], query: str, *, exclude: str | None = None, today: dt.date | None = None
+) -> SongInfo:
+    """Resolve "my song from yesterday", "last song", a title or an id to one of ``songs`` (pure).
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, session_id: str) -> Path:
-        """Where ``session_id`` is saved."""
-        return self.root / f"{check_session_id(session_id)}.json"
-
-    def save(self, state: SongState) -> Path:
-        """Write ``state`` atomically; returns the file."""
-        return atomic.write_json(self.path(state.session_id), state.to_dict())
-
-    def exists(self, session_id: str) -> bool:
-        """Whether ``session_id`` has been saved."""
-        return self.path(session_id).is_file()
-
-    def load(self, session_id: str) -> SongState:
-        """Read a saved song; :class:`NotFound` if there is none, :class:`StoreError` if damaged."""
-        path = self.path(session_id)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise NotFound(f"no saved song called {session_id!r}") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise StoreError(f"the saved song {session_id!r} is not valid JSON") from exc
-        return SongState.from_dict(data)
-
-    def load_or_new(self, session_id: str) -> SongState:
-        """The saved song ``session_id``, or a fresh one with that id."""
-        return self.load(session_id) if self.exists(session_id) else SongState(session_id=session_id)
-
-    def list(self) -> list[SongInfo]:
-        """All saved songs, most recently updated first (damaged files are left out)."""
-        infos: list[SongInfo] = []
-        if not self.root.is_dir():
-            return infos
-        for path in self.root.glob("*.json"):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                infos.append(
-                    SongInfo(
-                        session_id=str(data["session_id"]),
-                        title=str(data.get("title") or "Untitled song"),
-                        created=str(data.get("created", "")),
-                        updated=str(data.get("updated", "")),
-                    )
-                )
-            except (OSError, ValueError, KeyError, TypeError):
-                continue
-        infos.sort(key=lambda i: i.updated, reverse=True)
-        return infos
-
-    def find(self, query: str, *, exclude: str | None = None, today: dt.date | None = None) -> SongInfo:
-        """Resolve "my song from yesterday", "last song", a title or an id to one saved song.
-
-        Words understood: an exact id; a title (case-insensitive, or contained);
-        ``yesterday`` / ``today`` (by last update, UTC); otherwise the most recent
-        song. ``exclude`` leaves out the current session. Raises :class:`NotFound`.
-        """
-        songs = [s for s in self.list() if s.session_id != exclude]
-        if not songs:
-            raise NotFound("there are no saved songs yet")
-        q = query.strip().lower()
+    ``songs`` are most recently updated first. Words understood: an exact id; a title
+    (case-insensitive, or contained); ``yesterday`` / ``today`` (by last update, UTC);
+    otherwise the most recent song. ``exclude`` leaves out the current session. Raises
+    :class:`NotFound`.
+    """
+    songs = [s for s in songs if s.session_id != exclude]
+    if not songs:
+        raise NotFound("there are no saved songs yet")
+    q = query.strip().lower()
+    for s in songs:
+        if s.session_id.lower() == q or (s.title.lower() != "untitled song" and s.title.lower() == q):
+            return s
+    for s in songs:
+        title = s.title.lower()
+        if title != "untitled song" and len(title) >= 3 and title in q:
+            return s
+    day = today or dt.datetime.now(dt.UTC).date()
+    wanted: dt.date | None = None
+    if "yesterday" in q:
+        wanted = day - dt.timedelta(days=1)
+    elif "today" in q:
+        wanted = day
+    if wanted is not None:
         for s in songs:
-            if s.session_id.lower() == q or (s.title.lower() != "untitled song" and s.title.lower() == q):
+            if s.updated[:10] == wanted.isoformat():
                 return s
-        for s in songs:
-            title = s.title.lower()
-            if title != "untitled song" and len(title) >= 3 and title in q:
-                return s
-        day = today or dt.datetime.now(dt.UTC).date()
-        wanted: dt.date | None = None
-        if "yesterday" in q:
-            wanted = day - dt.timedelta(days=1)
-        elif "today" in q:
-            wanted = day
-        if wanted is not None:
-            for s in songs:
-                if s.updated[:10] == wanted.isoformat():
-                    return s
-            raise NotFound(f"I found no song saved on {wanted.isoformat()}")
-        return songs[0]
+        raise NotFound(f"I found no song saved on {wanted.isoformat()}")
+    return songs[0]
+
+
+def __getattr__(name: str) -> Any:
+    """``SongStore`` moved to :mod:`copilot.state.songs` (the state database); still importable from here."""
+    if name == "SongStore":
+        from copilot.state.songs import SongStore
+
+        return SongStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------- export

@@ -24,7 +24,10 @@ from copilot.copilot import Copilot, Event, song_summary
 from copilot.errors import InputError
 from copilot.llm.base import ScriptedChatModel
 from copilot.settings import Settings
-from copilot.song import SongState, SongStore
+from copilot.song import SongState
+from copilot.state import open_state
+from copilot.state.feedback import FeedbackStore
+from copilot.state.songs import SongStore
 
 LINES = (
     "1. I walk alone in the rain\n2. I feel the cold and the pain\n3. The night is long and so gray\n"
@@ -111,8 +114,8 @@ def test_one_conversation_builds_one_song(copilot: Copilot, settings: Settings) 
     assert any(e.data.get("play") for e in events)
 
     turn(copilot, state, "I like #1")
-    fb = json.loads((settings.feedback_dir / "users" / f"{state.session_id}.json").read_text())
-    assert first["id"] in fb["likes"]
+    likes, _ = FeedbackStore(open_state(settings)).get(state.session_id)
+    assert first["id"] in likes
 
     _, events = turn(copilot, state, "export")
     zip_path = Path(next(e.data["zip"] for e in events if "zip" in e.data))

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from copilot.catalog import cf
-from copilot.catalog.feedback import FeedbackStore, profile_scores
+from copilot.catalog.feedback import profile_scores
 from copilot.catalog.filters import Filters, parse_filters
 from copilot.catalog.index import CatalogIndex, build_index
 from copilot.catalog.ranking import Query, Weights, diversify, rank, tag_probabilities
 from copilot.errors import InputError
+from copilot.state.feedback import FeedbackStore
 
 DIM = 4
 TAGS = ("sad", "happy", "calm", "christmas")
@@ -162,11 +163,11 @@ def test_hybrid_cf_term_changes_the_order() -> None:
 
 
 def test_feedback_store_is_durable_and_validates_users(tmp_path) -> None:
-    store = FeedbackStore(tmp_path)
+    store = FeedbackStore(tmp_path / "feedback")  # the database of the home holding that folder
     store.record("ann", "s1", liked=True)
     store.record("ann", "s2", liked=False)
     store.record("ann", "s2", liked=True)  # changing one's mind drops the dislike
-    again = FeedbackStore(tmp_path)
+    again = FeedbackStore(tmp_path / "feedback")
     assert again.get("ann") == ({"s1", "s2"}, set())
     with pytest.raises(InputError):
         again.record("../etc", "s1", liked=True)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from copilot import atomic
 from copilot.errors import InputError, NotFound, StoreError
 from copilot.settings import Settings
-from copilot.song import SCHEMA_VERSION, SongState, SongStore, export_zip, session_output_dir
+from copilot.song import SCHEMA_VERSION, SongState, export_zip, session_output_dir
+from copilot.state.songs import SongStore
 from copilot.types import Emotion, MusicParams
 
 
@@ -82,6 +84,7 @@ def test_store_saves_atomically_lists_and_reloads_after_restart(settings: Settin
     other = SongState(session_id="s-other", title="Sunny")
     other.updated = "2000-01-01T00:00:00+00:00"
     store.save(other)
+    # readable copies next to the database (the database is what is read)
     assert sorted(p.name for p in settings.sessions_dir.iterdir()) == ["s-other.json", "s-test1.json"]
     # a new store object (a restarted process) sees the same songs
     fresh = SongStore(settings.sessions_dir)
@@ -111,13 +114,15 @@ def test_find_yesterday_title_and_latest(settings: Settings) -> None:
         store.find("yesterday", today=dt.date(2030, 1, 1))
 
 
-def test_damaged_file_is_a_store_error_and_left_out_of_list(settings: Settings) -> None:
-    store = SongStore(settings.sessions_dir)
-    store.save(SongState(session_id="s-ok"))
+def test_damaged_old_file_is_left_out_of_the_import(settings: Settings) -> None:
+    settings.sessions_dir.mkdir(parents=True)
     (settings.sessions_dir / "s-bad.json").write_text("{not json")
+    atomic.write_json(settings.sessions_dir / "s-ok.json", SongState(session_id="s-ok").to_dict())
+    store = SongStore(settings.sessions_dir)  # the first open imports the old files
     assert [s.session_id for s in store.list()] == ["s-ok"]
-    with pytest.raises(StoreError):
+    with pytest.raises(NotFound):
         store.load("s-bad")
+    assert (settings.sessions_dir / "s-bad.json").read_text() == "{not json"  # left as it was
 
 
 def test_export_zip_has_everything(settings: Settings, tmp_path: Path) -> None:

@@ -143,13 +143,14 @@ def cmd_load_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from copilot.catalog.feedback import FeedbackStore
+    from copilot.state import open_state
+    from copilot.state.feedback import FeedbackStore
 
     try:
         text = Path(args.path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read {args.path}: {exc}") from exc
-    stored, errors = FeedbackStore(settings.feedback_dir).import_history(text)
+    stored, errors = FeedbackStore(open_state(settings)).import_history(text, source=str(args.path))
     for err in errors[:50]:
         print(f"{args.path}: {err}", file=sys.stderr)
     print(json.dumps({"stored": stored, "rejected": len(errors)}))
@@ -157,10 +158,12 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _recommender(settings: Settings) -> Any:
-    from copilot.catalog.feedback import FeedbackStore
     from copilot.catalog.recommender import Recommender
+    from copilot.state import open_state
+    from copilot.state.feedback import FeedbackStore
 
-    return Recommender(_store(settings), _embedder(settings), _analyzer(settings), FeedbackStore(settings.feedback_dir))
+    feedback = FeedbackStore(open_state(settings))
+    return Recommender(_store(settings), _embedder(settings), _analyzer(settings), feedback)
 
 
 def _result_line(rec: Any) -> dict[str, Any]:
@@ -200,13 +203,14 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from copilot.catalog.feedback import FeedbackStore
     from copilot.errors import NotFound
+    from copilot.state import open_state
+    from copilot.state.feedback import FeedbackStore
 
     store = _store(settings)
     if store.get(args.song_id) is None:
         raise NotFound(f"no song with id {args.song_id!r} in the catalog")
-    FeedbackStore(settings.feedback_dir).record(args.user, args.song_id, args.opinion == "like")
+    FeedbackStore(open_state(settings)).record(args.user, args.song_id, args.opinion == "like")
     print(json.dumps({"user": args.user, "song_id": args.song_id, "opinion": args.opinion}))
     return 0
 

@@ -20,13 +20,13 @@ import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from copilot.catalog import cf
 from copilot.catalog.emotions import retrieval_target
-from copilot.catalog.feedback import FeedbackStore, check_user, profile_scores
+from copilot.catalog.feedback import check_user, profile_scores
 from copilot.catalog.filters import Filters, parse_filters
 from copilot.catalog.index import CatalogIndex, split_tags
 from copilot.catalog.ranking import Query, Scored, Weights, rank
@@ -34,6 +34,9 @@ from copilot.catalog.records import lyric_chunks
 from copilot.embedder import Embedder
 from copilot.errors import InputError, ModelError, NotFound
 from copilot.types import Emotion
+
+if TYPE_CHECKING:
+    from copilot.state.feedback import FeedbackStore
 
 MAX_PROMPT_CHARS = 2_000
 MAX_TEXT_CHARS = 20_000
