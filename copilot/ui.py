@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.copilot import Copilot
 from copilot.errors import CopilotError, InputError
@@ -22,12 +22,18 @@ from copilot.llm.guard import safe_markdown
 from copilot.settings import Settings
 from copilot.song import SongState
 
+if TYPE_CHECKING:
+    from copilot.lyrics.form import Lyrics
+
 log = logging.getLogger(__name__)
 
 KEYS = ["C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B"]
 MODES = ["major", "minor", "dorian", "mixolydian", "phrygian", "lydian"]
 METERS = ["4/4", "3/4", "6/8", "2/4", "12/8"]
 LYRIC_COLUMNS = ["section", "#", "line", "syl.", "target", "rhyme"]
+TABLE_COLUMNS = [*LYRIC_COLUMNS, "lock"]
+"""The page's lyric table: :data:`LYRIC_COLUMNS` and a lock tick; "line" and "lock" are editable."""
+LINE_COLUMN, LOCK_COLUMN = TABLE_COLUMNS.index("line"), TABLE_COLUMNS.index("lock")
 REC_COLUMNS = ["#", "title", "artist", "score", "why", "moods"]
 EXAMPLES = [
     "recommend songs for a rainy night drive",
@@ -76,7 +82,8 @@ def file_url_guard(settings: Settings) -> Any:
 # ------------------------------------------------------------------ pure views of the state
 def lyric_rows(state: SongState) -> list[list[Any]]:
     """One row per lyric line as shown: section, line number (through the song), text,
-    syllables, target, and rhyme status (the lyric engine's own checks)."""
+    syllables, target, and rhyme status (the lyric engine's own checks; for a line the
+    writer kept although it misses a constraint, the flag's message, e.g. "no rhyme with line 2")."""
     if not state.lyrics:
         return []
     from copilot.lyrics.checks import check_section
@@ -84,8 +91,11 @@ def lyric_rows(state: SongState) -> list[list[Any]]:
 
     rows: list[list[Any]] = []
     for section in Lyrics.from_dict(state.lyrics).sections:
-        for c in check_section(section).lines:
-            if c.rhyme_ok is None:
+        flags = {f.line: f.message for f in section.flags}
+        for k, c in enumerate(check_section(section).lines):
+            if k in flags:
+                rhyme = flags[k]
+            elif c.rhyme_ok is None:
                 rhyme = "-"
             elif c.rhyme_ok:
                 rhyme = f"ok ({c.rhyme_kind})" if c.rhyme_kind else "ok"
@@ -94,6 +104,121 @@ def lyric_rows(state: SongState) -> list[list[Any]]:
             syl = f"{c.syllables}" + ("" if c.syllables_ok else " (off)")
             rows.append([section.name, len(rows) + 1, c.text, syl, c.target, rhyme])
     return rows
+
+
+def lyric_table(state: SongState) -> list[list[Any]]:
+    """The page's lyric table: :func:`lyric_rows` with a lock tick per line (True when the
+    person typed or chose the line; no rewrite touches it)."""
+    rows = lyric_rows(state)
+    if not rows:
+        return []
+    from copilot.lyrics.form import Lyrics
+
+    locks = [k in s.locked for s in Lyrics.from_dict(state.lyrics or {}).sections for k in range(s.n_lines)]
+    return [[*row, locks[i] if i < len(locks) else False] for i, row in enumerate(rows)]
+
+
+def _ticked(value: Any) -> bool:
+    """A lock cell as sent by the page (True/False) or an API caller ("true", 1)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "locked")
+    return value is True or (isinstance(value, int | float) and value == 1)
+
+
+def _slots(lyrics: Lyrics) -> list[tuple[int, int]]:
+    """(section index, 0-based line) of each table row, in order."""
+    return [(si, k) for si, s in enumerate(lyrics.sections) for k in range(s.n_lines)]
+
+
+def _cell_now(lyrics: Lyrics, si: int, k: int, col: int) -> Any:
+    sec = lyrics.sections[si]
+    return (sec.lines[k] if k < len(sec.lines) else "") if col == LINE_COLUMN else k in sec.locked
+
+
+def cell_edit(lyrics: Lyrics, row: Any, col: Any, value: Any) -> Lyrics:
+    """Apply one edited cell (0-based row and column) of the lyric table: a "line" cell is set
+    and locked (:func:`~copilot.lyrics.edit.set_line`; the same words again change nothing),
+    a "lock" tick locks or unlocks (:func:`~copilot.lyrics.edit.set_locks`)."""
+    from copilot.lyrics import edit
+
+    slots = _slots(lyrics)
+    if not (isinstance(row, int) and isinstance(col, int) and 0 <= row < len(slots)):
+        raise InputError("the lyrics table no longer matches the song: reload the page")
+    if col not in (LINE_COLUMN, LOCK_COLUMN):
+        raise InputError("only the line and lock columns can be changed")
+    si, k = slots[row]
+    now = _cell_now(lyrics, si, k, col)
+    if col == LOCK_COLUMN:
+        return edit.set_locks(lyrics, si + 1, [k + 1], _ticked(value))
+    if isinstance(value, str) and value.strip() == now:
+        return lyrics
+    return edit.set_line(lyrics, si + 1, k + 1, value)
+
+
+def table_edits(lyrics: Lyrics, table: Any) -> Lyrics:
+    """Apply a whole edited lyric table (API callers send one): each changed "line" or "lock"
+    cell through :func:`cell_edit`, compared with the song before the edit, so the second copy
+    of a chorus does not undo the first. :class:`InputError` when the table does not match."""
+    slots = _slots(lyrics)
+    rows = table.get("data") if isinstance(table, dict) else table
+    if not isinstance(rows, list) or len(rows) != len(slots):
+        raise InputError("the lyrics table no longer matches the song: add or remove lines by asking in the chat")
+    out = lyrics
+    for r, ((si, k), row) in enumerate(zip(slots, rows, strict=True)):
+        if not isinstance(row, list | tuple) or len(row) <= LOCK_COLUMN:
+            raise InputError("the lyrics table no longer matches the song: reload the page")
+        text, lock = row[LINE_COLUMN], row[LOCK_COLUMN]
+        if not (isinstance(text, str) and text.strip() == _cell_now(lyrics, si, k, LINE_COLUMN)):
+            out = cell_edit(out, r, LINE_COLUMN, text)
+        elif _ticked(lock) != _cell_now(lyrics, si, k, LOCK_COLUMN):
+            out = cell_edit(out, r, LOCK_COLUMN, lock)
+    return out
+
+
+def edit_note(before: Lyrics, after: Lyrics) -> str:
+    """What a table edit did, for the panel."""
+    if [s.lines for s in before.sections] != [s.lines for s in after.sections]:
+        return "Saved your line; it is locked (untick it to let me rewrite it)."
+    had = sum(len(s.locked) for s in before.sections)
+    has = sum(len(s.locked) for s in after.sections)
+    return "Locked: no rewrite will touch it." if has > had else "Unlocked: a rewrite may change it now."
+
+
+def choice_view(state: SongState) -> tuple[str, list[tuple[str, str]]]:
+    """The "choices" area: Markdown naming each flagged line, what it misses, its other takes
+    and rhyme words; and the dropdown's options, (label, "section|line|take") all 1-based."""
+    if not state.lyrics:
+        return "", []
+    from copilot.lyrics.form import Lyrics
+
+    notes: list[str] = []
+    options: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for si, sec in enumerate(Lyrics.from_dict(state.lyrics).sections):
+        if sec.name in seen:
+            continue
+        seen.add(sec.name)
+        for flag in sec.flags:
+            where = f"{sec.name}, line {flag.line + 1}"
+            note = f"- **{safe_markdown(where)}**: {safe_markdown(flag.message)}"
+            if flag.rhyme_words:
+                note += f" · rhyme words: {safe_markdown(', '.join(flag.rhyme_words))}"
+            notes.append(note)
+            for n, alt in enumerate(flag.alternatives, 1):
+                options.append((f"{where}: {alt}", f"{si + 1}|{flag.line + 1}|{n}"))
+    if not notes:
+        return "", []
+    head = "**Lines that miss a constraint**: pick another take below, or type your own line in the table.\n"
+    return head + "\n".join(notes), options
+
+
+def parse_choice(value: Any) -> tuple[int, int, int]:
+    """A dropdown value "section|line|take" (1-based numbers) -> the three numbers; InputError otherwise."""
+    parts = value.split("|") if isinstance(value, str) and len(value) < 40 else []
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise InputError("choose one of the other takes in the list first")
+    section, line, take = (int(p) for p in parts)
+    return section, line, take
 
 
 def rec_rows(state: SongState) -> list[list[Any]]:
@@ -188,7 +313,8 @@ def build_demo(copilot: Copilot) -> Any:
             gr.update(value=p.tempo_bpm),
             gr.update(value=p.meter),
             " ".join(state.form),
-            lyric_rows(state),
+            lyric_table(state),
+            *choice_outputs(state),
             gr.update(value=str(wav) if wav else None, autoplay=play),
             str(png) if png else None,
             gr.update(value=str(mid) if mid else None, visible=mid is not None),
@@ -196,6 +322,71 @@ def build_demo(copilot: Copilot) -> Any:
             gr.update(value=str(zip_path) if zip_path else None, visible=zip_path is not None),
             rec_rows(state),
         )
+
+    def choice_outputs(state: SongState) -> tuple[Any, Any, Any]:
+        """The choices area: its notes, the takes dropdown and the button (hidden when nothing is flagged)."""
+        notes, options = choice_view(state)
+        return (
+            gr.update(value=notes, visible=bool(notes)),
+            gr.update(choices=options, value=None, visible=bool(options)),
+            gr.update(visible=bool(options)),
+        )
+
+    def lyric_outputs(state: SongState, note: str) -> tuple[Any, ...]:
+        """What a lyric edit refreshes: state, note, the table, the choices area, the zip."""
+        zip_path = _zip_for(state)
+        return (
+            state,
+            note,
+            lyric_table(state),
+            *choice_outputs(state),
+            gr.update(value=str(zip_path) if zip_path else None, visible=zip_path is not None),
+        )
+
+    def save_lyrics(state: SongState, lyrics: Lyrics, done: str) -> str:
+        """Keep the edited words in the song and save it; the note for the panel."""
+        state.lyrics = lyrics.to_dict()
+        copilot.save(state)
+        return done + (' Say "put a melody to it" to sing the new words.' if state.melody else "")
+
+    def edit_table(table: Any, state: Any, last: Any) -> tuple[Any, ...]:
+        """A cell of the lyric table was edited: set (and lock) the typed line or flip a lock.
+        The page sends one edit twice, both times with the table as it was before the edit; the
+        repeat (a table equal to the last one received, ``last``) is ignored, or it would undo
+        the lock the first one set."""
+        from copilot.lyrics.form import Lyrics
+
+        state = session(state)
+        rows = table.get("data") if isinstance(table, dict) else table
+        if rows is not None and rows == last:
+            return (gr.skip(),) * 8
+        try:
+            if not state.lyrics:
+                raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
+            before = Lyrics.from_dict(state.lyrics)
+            after = table_edits(before, rows)
+            note = save_lyrics(state, after, edit_note(before, after)) if after != before else ""
+        except CopilotError as exc:
+            note, rows = f"Sorry: {exc.user_message()}", None
+            gr.Warning(exc.user_message())
+        return (*lyric_outputs(state, safe_markdown(note)), rows)
+
+    def use_choice(value: Any, state: Any) -> tuple[Any, ...]:
+        """Put the chosen other take in place (locked)."""
+        from copilot.lyrics import edit
+        from copilot.lyrics.form import Lyrics
+
+        state = session(state)
+        try:
+            if not state.lyrics:
+                raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
+            section, line, take = parse_choice(value)
+            after = edit.choose_alternative(Lyrics.from_dict(state.lyrics), section, line, take)
+            note = save_lyrics(state, after, f"Took the other line for line {line}; it is locked.")
+        except CopilotError as exc:
+            note = f"Sorry: {exc.user_message()}"
+            gr.Warning(exc.user_message())
+        return lyric_outputs(state, safe_markdown(note))
 
     def _zip_for(state: SongState) -> Path | None:
         if not (state.lyrics or state.melody):
@@ -295,6 +486,7 @@ def build_demo(copilot: Copilot) -> Any:
     ) as demo:
         state = gr.State(None)
         play_flag = gr.State(False)
+        last_table = gr.State(None)  # the lyric table as last sent by the page (see edit_table)
         gr.Markdown(
             "## copilot: a songwriter's co-pilot\nRecommend songs, write lyrics, compose melodies, all offline."
         )
@@ -329,15 +521,24 @@ def build_demo(copilot: Copilot) -> Any:
                     midi_up = gr.UploadButton(
                         "Analyze my MIDI", file_types=[".mid", ".midi"], scale=1, elem_id="midi-up", size="sm"
                     )
-                note_md = gr.Markdown()
+                note_md = gr.Markdown(elem_id="note")
                 lyrics_df = gr.Dataframe(
-                    headers=LYRIC_COLUMNS,
-                    label="Lyrics (checked)",
-                    interactive=False,
+                    headers=TABLE_COLUMNS,
+                    datatype=["str", "number", "str", "str", "number", "str", "bool"],
+                    label="Lyrics (checked): type over a line to change it; a typed or ticked line is locked",
+                    interactive=True,
+                    static_columns=[i for i in range(len(TABLE_COLUMNS)) if i not in (LINE_COLUMN, LOCK_COLUMN)],
+                    type="array",
                     wrap=True,
                     elem_id="lyrics",
-                    column_widths=["13%", "6%", "47%", "11%", "9%", "14%"],
+                    column_widths=["12%", "6%", "39%", "9%", "11%", "15%", "8%"],
                 )
+                choices_md = gr.Markdown(visible=False, elem_id="choices")
+                with gr.Row():
+                    take_dd = gr.Dropdown(
+                        [], label="Other takes", visible=False, elem_id="takes", scale=4, allow_custom_value=False
+                    )
+                    take_btn = gr.Button("Use this line", visible=False, elem_id="use-take", scale=1, size="sm")
                 audio = gr.Audio(label="Preview", type="filepath", interactive=False, elem_id="preview")
                 roll = gr.Image(label="Piano roll", type="filepath", interactive=False, height=180)
                 with gr.Row():
@@ -367,6 +568,9 @@ def build_demo(copilot: Copilot) -> Any:
             meter_dd,
             form_tb,
             lyrics_df,
+            choices_md,
+            take_dd,
+            take_btn,
             audio,
             roll,
             dl_mid,
@@ -393,6 +597,18 @@ def build_demo(copilot: Copilot) -> Any:
         dislike_btn.click(
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
         )
+        lyric_edit_outputs = [state, note_md, lyrics_df, choices_md, take_dd, take_btn, dl_zip]
+        # one lyric edit at a time (they take milliseconds): the page's repeated edit event
+        # must see the table the first one recorded
+        one_at_a_time: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "lyric-edit"}
+        lyrics_df.input(
+            edit_table,
+            [lyrics_df, state, last_table],
+            [*lyric_edit_outputs, last_table],
+            api_name="edit_lyrics",
+            **one_at_a_time,
+        )
+        take_btn.click(use_choice, [take_dd, state], lyric_edit_outputs, api_name="use_take", **one_at_a_time)
         midi_up.upload(analyze_upload, [midi_up, state], [state, note_md], api_name="analyze_midi")
         demo.load(on_load, [state], [state, *panel_outputs], api_name="load", api_visibility="private")
     # a bounded queue: beyond queue_size waiting requests, callers get a fast "queue is full"

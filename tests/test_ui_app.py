@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +178,94 @@ def test_a_reopened_song_brings_back_its_conversation(app: RunningApp) -> None:
     # starting a new song clears the chat down to the exchange that started it
     shown = bob.predict("start a new song", shown, api_name="/chat")[0]
     assert [m["role"] for m in shown] == ["user", "assistant"] and "new song" in _text(shown[-1]).lower()
+
+
+FLAGGED_CHORUS = ("Hold on, hold on", "The night is long", "Sing me home", "Sing me your name")
+
+
+def song_store(home: Path) -> Any:
+    """The running app's song store, opened from this process (the app's own class)."""
+    from copilot.copilot import Copilot
+
+    return Copilot.from_settings(Settings.from_env({"COPILOT_HOME": str(home)})).store
+
+
+def saved_sections(home: Path, song_id: str) -> list[dict[str, Any]]:
+    """The lyric sections of a saved song, as the store holds them."""
+    return list(song_store(home).load(song_id).lyrics["sections"])
+
+
+def seed_flagged_song(home: Path, title: str) -> str:
+    """Save a song with a verse and a twice-sung chorus whose line 4 is flagged; returns its id."""
+    from copilot.lyrics.form import LineFlag, Lyrics, Section
+    from copilot.song import SongState
+
+    flag = LineFlag(3, "no rhyme with line 2", ("Hold me strong", "Sing me along"), ("strong", "song", "wrong"))
+    verse = Section("verse 1", "verse", "ABAB", (8,) * 4, lines=("The city sleeps in neon light", "I walk alone through falling rain", "Your voice is fading in the night", "I wonder if we'll meet again"))  # fmt: skip
+    chorus = Section("chorus", "chorus", "XAXA", (4,) * 4, FLAGGED_CHORUS, flags=(flag,))
+    state = SongState(title=title, form=["verse", "chorus", "chorus"])
+    state.lyrics = Lyrics(title, (verse, chorus, chorus), theme="a rainy night").to_dict()
+    song_store(home).save(state)
+    return state.session_id
+
+
+def table_of(rows: list[list[object]]) -> dict[str, object]:
+    """The lyric table as the page sends it."""
+    from copilot.ui import TABLE_COLUMNS
+
+    return {"headers": TABLE_COLUMNS, "data": rows, "metadata": None}
+
+
+def test_editing_the_lyric_table_sets_locks_checks_and_saves(app: RunningApp) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from copilot.ui import LINE_COLUMN, LOCK_COLUMN
+
+    song_id = seed_flagged_song(app.home, "Table Edit Song")
+    client = Client(app.url, verbose=False)
+    reply = _text(client.predict(f'open my song "{song_id}"', [], api_name="/chat")[0][-1])
+    assert "Opened" in reply, reply
+    panel = client.predict(api_name="/panel")
+    rows = next(p for p in panel if isinstance(p, dict) and p.get("headers", [None])[-1] == "lock")["data"]
+    assert len(rows) == 12 and rows[7][5] == "no rhyme with line 2" and not any(r[LOCK_COLUMN] for r in rows)
+
+    # type over line 2 of the verse: set, locked, re-checked, saved
+    rows[1][LINE_COLUMN] = "I walk"
+    out = client.predict(table_of(rows), api_name="/edit_lyrics")
+    note, table = out[0], out[1]["data"]
+    assert "locked" in note and not note.startswith("Sorry"), note
+    assert table[1][LINE_COLUMN] == "I walk" and table[1][3] == "2 (off)" and table[1][LOCK_COLUMN] is True
+    verse = saved_sections(app.home, song_id)[0]
+    assert verse["lines"][1] == "I walk" and verse["locked"] == [1]
+    # the page sends each edit twice, both with the table from before the edit: the repeat
+    # must not undo the lock (its lock cell still shows the line unlocked)
+    client.predict(table_of(rows), api_name="/edit_lyrics")
+    assert saved_sections(app.home, song_id)[0]["locked"] == [1]
+
+    # a refused line: a clear message, the song kept as it was
+    bad = [list(r) for r in table]
+    bad[0][LINE_COLUMN] = "two\nlines"
+    out = client.predict(table_of(bad), api_name="/edit_lyrics")
+    assert out[0].startswith("Sorry:") and "one line" in out[0]
+    assert out[1]["data"] == table
+    # the chorus's other take, then untick its lock in the second copy
+    chosen = client.predict("2|4|1", api_name="/use_take")
+    assert chosen[1]["data"][7][LINE_COLUMN] == chosen[1]["data"][11][LINE_COLUMN] == "Hold me strong"
+    assert chosen[1]["data"][7][5].startswith("ok") and chosen[1]["data"][11][LOCK_COLUMN] is True
+    rows = [list(r) for r in chosen[1]["data"]]
+    rows[11][LOCK_COLUMN] = False
+    out = client.predict(table_of(rows), api_name="/edit_lyrics")
+    assert [r[LOCK_COLUMN] for r in out[1]["data"]][7:] == [False] * 5
+    saved = saved_sections(app.home, song_id)
+    assert saved[1]["locked"] == [] and saved[0]["locked"] == [1]
+    # hostile input through the API
+    for value in (None, "x", "9|9|9", "2|1|1", 12):
+        try:
+            note = client.predict(value, api_name="/use_take")[0]
+        except AppError as exc:  # Gradio's own check of the dropdown's choices
+            assert "Traceback" not in str(exc)
+            continue
+        assert note.startswith("Sorry:"), (value, note)
+    note = client.predict(table_of([["x"] * 7]), api_name="/edit_lyrics")[0]
+    assert note.startswith("Sorry:") and "no longer matches" in note
