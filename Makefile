@@ -10,9 +10,10 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # Debian packages: FluidSynth and a General MIDI soundfont for audio previews;
-# Chromium and its driver for the browser test.
+# Chromium and its driver for the browser test; PostgreSQL for the state database tests
+# (they start a throwaway cluster of their own on 127.0.0.1; nothing is left running).
 SYS_RUN  := fluidsynth timgm6mb-soundfont
-SYS_TEST := $(SYS_RUN) chromium chromium-driver
+SYS_TEST := $(SYS_RUN) chromium chromium-driver postgresql
 
 .PHONY: help setup setup-test run test lint bench audit clean-store system-run system-test models-run models-test demo-data
 

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "copilot.catalog.cli",
     "copilot.lyrics.cli",
     "copilot.melody.cli",
+    "copilot.state.cli",
 )
 
 
