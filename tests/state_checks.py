@@ -27,7 +27,7 @@ def run_sessions(url: str, seconds: float, threads: int) -> list[str]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for tag in ("a", "b")
     ]
     acks: list[str] = []
