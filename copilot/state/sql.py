@@ -14,14 +14,13 @@ from copilot.errors import StoreError
 
 
 def insert_ignore(conn: Connection, table: Table, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> int:
-    """Insert rows, leaving alone any whose primary key is already there.
-
-    Returns the rows inserted (exact for one row; drivers may not count a batch)."""
+    """Insert rows, leaving alone any whose primary key is already there; returns how many were inserted."""
     if not values:
         return 0
-    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=_keys(table))
+    keys = _keys(table)
+    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
     rows = [dict(values)] if isinstance(values, Mapping) else [dict(v) for v in values]
-    return int(conn.execute(stmt, rows).rowcount or 0)
+    return len(conn.execute(stmt, rows).all())  # RETURNING names only the rows inserted
 
 
 def upsert(conn: Connection, table: Table, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
