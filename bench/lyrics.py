@@ -347,6 +347,32 @@ def run_song(req: dict[str, Any], llm: Any, embed: Any, analyzer: Any, seed: int
     }
 
 
+_PERF = re.compile(r"llama_perf_context_print:\s+(prompt eval|eval) time =\s+([\d.]+) ms /\s+(\d+) (?:tokens|runs)")
+
+
+def time_split(log_text: str) -> dict[str, Any]:
+    r"""Where the embedded server's time went, from llama.cpp's own counters in its log:
+    prompt evaluation against decoding (milliseconds and tokens, summed over requests).
+
+    >>> time_split("llama_perf_context_print: prompt eval time =  100.0 ms /  40 tokens (x)\n"
+    ...            "llama_perf_context_print:        eval time =  900.0 ms /  30 runs   (x)\n")["prompt_share"]
+    0.1
+    """
+    sums = {"prompt eval": [0.0, 0], "eval": [0.0, 0]}
+    for kind, ms, n in _PERF.findall(log_text):
+        sums[kind][0] += float(ms)
+        sums[kind][1] += int(n)
+    total = sums["prompt eval"][0] + sums["eval"][0]
+    return {
+        "requests": len(_PERF.findall(log_text)) // 2,
+        "prompt_eval_ms": round(sums["prompt eval"][0]),
+        "prompt_tokens": sums["prompt eval"][1],
+        "decode_ms": round(sums["eval"][0]),
+        "decoded_tokens": sums["eval"][1],
+        "prompt_share": round(sums["prompt eval"][0] / total, 3) if total else None,
+    }
+
+
 def line_logprobs(scorer: Any, lines: list[str]) -> list[float]:
     """Mean token log-probability of each line after "Song lyrics:" and the lines before it."""
     from copilot.llm.scoring import LYRICS_PREFIX, mean_logprob
@@ -473,6 +499,8 @@ def main() -> int:
     embed(["warm up"])
     analyzer, emo_note = make_emotion()
     llm, rt = make_llm(args.base_url)
+    log_path = Settings.from_env().home / "logs" / "llm-server.log"
+    log_start = log_path.stat().st_size if rt is not None and log_path.exists() else 0
     scorer = None
     if not args.no_fluency:
         from copilot.llm.scoring import scorer_from_settings
@@ -520,6 +548,10 @@ def main() -> int:
             rt.close()
     summary = summarize(rows, songs)
     summary["fluency"] = fluency_summary(rows)
+    if rt is not None and log_path.exists():
+        with log_path.open("rb") as fh:
+            fh.seek(log_start)
+            summary["server_time_split"] = time_split(fh.read().decode("utf-8", "replace"))
     summary["emotion_analyzer"] = emo_note
     summary["model"] = getattr(llm, "name", "?")
     summary["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

@@ -49,7 +49,7 @@ def replayed(embedder):  # type: ignore[no-untyped-def]
 def test_the_loop_asks_exactly_what_the_real_model_was_asked(replayed) -> None:  # type: ignore[no-untyped-def]
     replay, out = replayed
     assert replay.model.startswith("embedded llama.cpp (Qwen2.5-Coder-1.5B")
-    assert len(out) == len(REQUESTS) >= 6
+    assert len(out) == len(REQUESTS) >= 4
     assert replay.used == set(replay.entries), "every recorded request is asked again, none is new"
 
 
@@ -95,6 +95,6 @@ def test_the_recording_shows_real_work(replayed) -> None:  # type: ignore[no-unt
             ok += chk.pairs_ok
             lines += len(chk.lines)
             on += sum(c.syllables_ok for c in chk.lines)
-    assert pairs >= 10 and lines >= 24
+    assert pairs >= 6 and lines >= 16
     assert on / lines >= 0.8
     assert ok / pairs >= 0.4

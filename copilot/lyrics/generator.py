@@ -228,7 +228,7 @@ class LyricWriter:
     def _line_score(self, line: str, target: int) -> float:
         count = prosody.syllable_count(line)
         d = abs(count - target)
-        syl = (2.0 + (0.3 if d == 0 else 0.0)) if syllables_ok(count, target) else -0.8 * d
+        syl = (2.0 + (0.3 if d == 0 else 0.0)) if syllables_ok(count, target) else -1.5 * d
         return syl + self._emotion_score(line) + self.fluency(line) + self._theme_sim.get(line, 0.0)
 
     # --- assignment -----------------------------------------------------------------

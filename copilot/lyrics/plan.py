@@ -34,6 +34,7 @@ river forever together weather fever shadow meadow
     )
 )
 """Common song end words with rich, common rhyme families (the planning vocabulary)."""
+_SINGABLE = frozenset(SINGABLE_END_WORDS)
 
 _WEAK_ENDS = frozenset(
     [
@@ -97,17 +98,23 @@ def theme_words(theme: str, embed: prosody.Embed | None, rng: random.Random, exc
 
 
 def partners(anchor: str, theme: str, embed: prosody.Embed | None, exclude: set[str], k: int = 4) -> list[str]:
-    """Up to ``k`` common, singable rhymes of ``anchor`` (perfect first, at most two
-    syllables, among the 5,000 commonest words), fitting the theme."""
+    """Up to ``k`` common, singable rhymes of ``anchor`` (at most two syllables, among the
+    5,000 commonest words), fitting the theme: first the planning vocabulary's own words
+    (:data:`SINGABLE_END_WORDS`, words songs end lines on), then the 1,500 commonest, then
+    the rest; perfect rhymes before family rhymes in each tier. (A rare or odd word asked
+    for, such as a name, gets bolted onto the end of an unrelated line by a small model.)"""
     got = [
         (w, kind)
         for w, kind in prosody.rhymes_for(anchor, theme, embed, limit=80)
         if prosody.word_syllables(w) <= 2 and prosody.word_rank(w) < 5000
     ]
-    strong = [w for w, kind in got if kind == "perfect"]
-    weak = [w for w, kind in got if kind != "perfect"]
+
+    def tier(item: tuple[str, str]) -> tuple[int, bool]:
+        w, kind = item
+        return (0 if w in _SINGABLE else 1 if prosody.word_rank(w) < 1500 else 2, kind != "perfect")
+
     out = []
-    for w in strong + weak:
+    for w, _kind in sorted(got, key=tier):  # stable: theme order within a tier
         if w in exclude or w in _WEAK_ENDS or len(w) < 2 or "'" in w or w == anchor:
             continue
         out.append(w)
