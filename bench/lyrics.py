@@ -475,6 +475,7 @@ def main() -> int:
     )
     ap.add_argument("--data", default=str(DATA), help="requests (JSON lines)")
     ap.add_argument("--no-fluency", action="store_true", help="neither rank nor measure with the scorer")
+    ap.add_argument("--score", default=None, metavar="JSON", help="only measure the fluency of a written run")
     ap.add_argument("--build-wordlist", action="store_true")
     ap.add_argument("--goemotions", default="/work/shared/data/goemotions", help="GoEmotions folder (wordlist)")
     args = ap.parse_args()
@@ -486,6 +487,11 @@ def main() -> int:
     from copilot.settings import Settings, apply_offline_env
 
     apply_offline_env()
+    if args.score:
+        from copilot.llm.scoring import scorer_from_settings
+
+        score_run(Path(args.score), scorer_from_settings(Settings.from_env().with_(local_model="default")))
+        return 0
     reqs = [json.loads(x) for x in Path(args.data).read_text(encoding="utf-8").splitlines() if x.strip()]
     if args.split != "all":
         reqs = [r for r in reqs if r["split"] == args.split]
@@ -506,68 +512,72 @@ def main() -> int:
         from copilot.llm.scoring import scorer_from_settings
 
         scorer = scorer_from_settings(Settings.from_env().with_(local_model="default"))
-    rows, songs = [], []
+    rows: list[dict[str, Any]] = [
+        {"id": r["id"], "split": r["split"], "scheme": r["scheme"], "syllables": r["syllables"]} for r in reqs
+    ]
+    songs: list[dict[str, Any]] = []
+    meta = {"model": getattr(llm, "name", "?"), "emotion_analyzer": emo_note, "split": args.split}
+    meta |= {"every": args.every, "section_budget_s": args.section_budget, "started": _now()}
     try:
-        # All of ours first, then all raw requests: alternating prompts would defeat the
-        # server's prompt-prefix cache and slow both down.
-        for i, req in enumerate(reqs):
-            o = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
-            rows.append(
-                {
-                    "id": req["id"],
-                    "split": req["split"],
-                    "scheme": req["scheme"],
-                    "syllables": req["syllables"],
-                    "ours": o,
-                }
-            )
+        # The raw drafts first, then all of ours: alternating prompts would defeat the
+        # server's prompt-prefix cache and slow both down. The JSON is rewritten after
+        # every request, so a run stopped early keeps what it measured (--score finishes it).
+        if not args.no_raw:
+            for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
+                r = row["raw"] = run_raw(req, llm, analyzer, args.seed + i)
+                print(f"{req['id']} raw {r['on_target']}/{r['lines_total']} lines, {r['pairs_ok']}/{r['pairs']} pairs")
+        for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
+            o = row["ours"] = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
             print(
                 f"{req['id']} {req['scheme']:<5} {req['syllables']:<8} ours {o['on_target']}/{o['lines_total']} lines, "
                 f"{o['pairs_ok']}/{o['pairs']} pairs, emo {o['emotion_ok']}, {o['seconds']} s, "
                 f"{o['llm_calls']} calls",
                 flush=True,
             )
-        if not args.no_raw:
-            for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
-                r = row["raw"] = run_raw(req, llm, analyzer, args.seed + i)
-                print(
-                    f"{req['id']} raw {r['on_target']}/{r['lines_total']} lines, {r['pairs_ok']}/{r['pairs']} "
-                    f"pairs, emo {r['emotion_ok']}, {r['seconds']} s",
-                    flush=True,
-                )
-        if scorer is not None:  # measured after all generation, so scoring never slows a timed run
-            for row in rows:
-                for who in ("ours", "raw"):
-                    if who in row:
-                        row[who]["logprobs"] = line_logprobs(scorer, row[who]["lines"])
+            _write(Path(args.out), meta, rows, songs)
         for i, req in enumerate(reqs[: args.songs]):
             songs.append(run_song(req, llm, embed, analyzer, args.seed + 100 + i, scorer))
             print(f"song {req['id']}: ours {songs[-1]['ours_seconds']} s, raw {songs[-1]['raw_seconds']} s", flush=True)
     finally:
         if rt is not None:
             rt.close()
-    summary = summarize(rows, songs)
-    summary["fluency"] = fluency_summary(rows)
-    if rt is not None and log_path.exists():
-        with log_path.open("rb") as fh:
-            fh.seek(log_start)
-            summary["server_time_split"] = time_split(fh.read().decode("utf-8", "replace"))
-    summary["emotion_analyzer"] = emo_note
-    summary["model"] = getattr(llm, "name", "?")
-    summary["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    summary["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    summary["split"] = args.split
-    summary["every"] = args.every
-    summary["section_budget_s"] = args.section_budget
-    out_path = Path(args.out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(
-        json.dumps({"summary": summary, "requests": rows, "songs": songs}, ensure_ascii=False, indent=2),
-        encoding="utf-8",
-    )
-    print(json.dumps(summary, indent=2))
-    print_lines(rows)
+        if rt is not None and log_path.exists():
+            with log_path.open("rb") as fh:
+                fh.seek(log_start)
+                meta["server_time_split"] = time_split(fh.read().decode("utf-8", "replace"))
+        _write(Path(args.out), meta, rows, songs)
+    if scorer is not None:
+        score_run(Path(args.out), scorer)
+    print_lines([r for r in rows if "ours" in r])
     return 0
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+def _write(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> None:
+    """The run so far (requests with ours measured), with its summary."""
+    done = [r for r in rows if "ours" in r]
+    summary = {**summarize(done, songs), **meta, "date": _now()}
+    summary["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"summary": summary, "requests": done, "songs": songs}
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def score_run(path: Path, scorer: Any) -> dict[str, Any]:
+    """Measure fluency of a written run (ours and the raw drafts), after all generation so
+    that scoring never slows a timed request; updates the JSON and prints the summary."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for row in doc["requests"]:
+        for who in ("ours", "raw"):
+            if who in row:
+                row[who]["logprobs"] = line_logprobs(scorer, row[who]["lines"])
+    doc["summary"]["fluency"] = fluency_summary(doc["requests"])
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(doc["summary"], indent=2))
+    return doc
 
 
 if __name__ == "__main__":

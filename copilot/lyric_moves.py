@@ -99,18 +99,10 @@ def _checks_line(lyr: Lyrics) -> str:
     from copilot.lyrics.checks import check_lyrics
 
     chk = check_lyrics(lyr)
-    text = (
+    return (
         f"Checked: {chk.lines_on_target}/{chk.lines_total} lines within one syllable of target, "
-        f"{chk.pairs_ok}/{chk.pairs_required} rhyme pairs rhyme."
+        f"{chk.pairs_ok}/{chk.pairs_required} rhyme pairs rhyme (perfect or family rhymes)."
     )
-    # be open about last-resort repairs: a swapped end word rhymes but may read badly
-    swapped = [n.split(":")[0] for n in lyr.notes if "end word changed" in n]
-    if swapped:
-        text += (
-            f" To make them rhyme I swapped the last word of {', '.join(swapped)};"
-            ' if one reads badly, say "rewrite line N".'
-        )
-    return text
 
 
 MAX_FLAGS_TOLD = 6
