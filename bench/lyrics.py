@@ -389,7 +389,7 @@ def line_logprobs(scorer: Any, lines: list[str]) -> list[float]:
 
 def fluency_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Ours against the raw drafts: mean line log-probability, gap, share below the drafts' p10."""
-    ours = [v for r in rows for v in r["ours"].get("logprobs", [])]
+    ours = [v for r in rows if "ours" in r for v in r["ours"].get("logprobs", [])]
     raw = [v for r in rows if "raw" in r for v in r["raw"].get("logprobs", [])]
     if not ours or not raw:
         return {}
@@ -475,6 +475,7 @@ def main() -> int:
     )
     ap.add_argument("--data", default=str(DATA), help="requests (JSON lines)")
     ap.add_argument("--no-fluency", action="store_true", help="neither rank nor measure with the scorer")
+    ap.add_argument("--resume", action="store_true", help="keep the requests already measured in --out")
     ap.add_argument("--score", default=None, metavar="JSON", help="only measure the fluency of a written run")
     ap.add_argument("--build-wordlist", action="store_true")
     ap.add_argument("--goemotions", default="/work/shared/data/goemotions", help="GoEmotions folder (wordlist)")
@@ -515,6 +516,9 @@ def main() -> int:
     rows: list[dict[str, Any]] = [
         {"id": r["id"], "split": r["split"], "scheme": r["scheme"], "syllables": r["syllables"]} for r in reqs
     ]
+    if args.resume and Path(args.out).exists():  # keep what a stopped run measured
+        done = {r["id"]: r for r in json.loads(Path(args.out).read_text(encoding="utf-8"))["requests"]}
+        rows = [done.get(r["id"], r) for r in rows]
     songs: list[dict[str, Any]] = []
     meta = {"model": getattr(llm, "name", "?"), "emotion_analyzer": emo_note, "split": args.split}
     meta |= {"every": args.every, "section_budget_s": args.section_budget, "started": _now()}
@@ -524,9 +528,14 @@ def main() -> int:
         # every request, so a run stopped early keeps what it measured (--score finishes it).
         if not args.no_raw:
             for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
+                if "raw" in row:
+                    continue
                 r = row["raw"] = run_raw(req, llm, analyzer, args.seed + i)
                 print(f"{req['id']} raw {r['on_target']}/{r['lines_total']} lines, {r['pairs_ok']}/{r['pairs']} pairs")
+                _write(Path(args.out), meta, rows, songs)
         for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
+            if "ours" in row:
+                continue
             o = row["ours"] = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
             print(
                 f"{req['id']} {req['scheme']:<5} {req['syllables']:<8} ours {o['on_target']}/{o['lines_total']} lines, "
@@ -557,12 +566,12 @@ def _now() -> str:
 
 
 def _write(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]], songs: list[dict[str, Any]]) -> None:
-    """The run so far (requests with ours measured), with its summary."""
+    """The run so far, with the summary of the requests that ours has written."""
     done = [r for r in rows if "ours" in r]
     summary = {**summarize(done, songs), **meta, "date": _now()}
     summary["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"summary": summary, "requests": done, "songs": songs}
+    doc = {"summary": summary, "requests": [r for r in rows if "ours" in r or "raw" in r], "songs": songs}
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
