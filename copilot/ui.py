@@ -12,6 +12,7 @@ turn :class:`~copilot.errors.CopilotError` into a friendly chat message.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -291,6 +292,7 @@ def build_demo(copilot: Copilot) -> Any:
 
     settings = copilot.settings
     output_root = settings.output_dir
+    edit_lock = threading.Lock()  # lyric table edits, one at a time (they take milliseconds)
 
     def session(state: Any) -> SongState:
         return state if isinstance(state, SongState) else copilot.new_state()
@@ -349,27 +351,30 @@ def build_demo(copilot: Copilot) -> Any:
         copilot.save(state)
         return done + (' Say "put a melody to it" to sing the new words.' if state.melody else "")
 
-    def edit_table(table: Any, state: Any, last: Any) -> tuple[Any, ...]:
+    def edit_table(table: Any, state: Any, seen: Any) -> tuple[Any, ...]:
         """A cell of the lyric table was edited: set (and lock) the typed line or flip a lock.
         The page sends one edit twice, both times with the table as it was before the edit; the
-        repeat (a table equal to the last one received, ``last``) is ignored, or it would undo
-        the lock the first one set."""
+        repeat (the same table as the last one received, kept in this session's ``seen``) is
+        ignored, or it would undo the lock the first one set. Edits run one at a time."""
         from copilot.lyrics.form import Lyrics
 
-        state = session(state)
         rows = table.get("data") if isinstance(table, dict) else table
-        if rows is not None and rows == last:
-            return (gr.skip(),) * 8
-        try:
-            if not state.lyrics:
-                raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
-            before = Lyrics.from_dict(state.lyrics)
-            after = table_edits(before, rows)
-            note = save_lyrics(state, after, edit_note(before, after)) if after != before else ""
-        except CopilotError as exc:
-            note, rows = f"Sorry: {exc.user_message()}", None
-            gr.Warning(exc.user_message())
-        return (*lyric_outputs(state, safe_markdown(note)), rows)
+        box = seen if isinstance(seen, dict) else {}
+        with edit_lock:
+            state = session(state)
+            if rows is not None and rows == box.get("rows"):
+                return (gr.skip(),) * 7
+            box["rows"] = rows
+            try:
+                if not state.lyrics:
+                    raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
+                before = Lyrics.from_dict(state.lyrics)
+                after = table_edits(before, rows)
+                note = save_lyrics(state, after, edit_note(before, after)) if after != before else ""
+            except CopilotError as exc:
+                note, box["rows"] = f"Sorry: {exc.user_message()}", None
+                gr.Warning(exc.user_message())
+        return lyric_outputs(state, safe_markdown(note))
 
     def use_choice(value: Any, state: Any) -> tuple[Any, ...]:
         """Put the chosen other take in place (locked)."""
@@ -486,7 +491,7 @@ def build_demo(copilot: Copilot) -> Any:
     ) as demo:
         state = gr.State(None)
         play_flag = gr.State(False)
-        last_table = gr.State(None)  # the lyric table as last sent by the page (see edit_table)
+        table_seen = gr.State({})  # this session's last lyric table from the page (see edit_table)
         gr.Markdown(
             "## copilot: a songwriter's co-pilot\nRecommend songs, write lyrics, compose melodies, all offline."
         )
@@ -598,17 +603,8 @@ def build_demo(copilot: Copilot) -> Any:
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
         )
         lyric_edit_outputs = [state, note_md, lyrics_df, choices_md, take_dd, take_btn, dl_zip]
-        # one lyric edit at a time (they take milliseconds): the page's repeated edit event
-        # must see the table the first one recorded
-        one_at_a_time: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "lyric-edit"}
-        lyrics_df.input(
-            edit_table,
-            [lyrics_df, state, last_table],
-            [*lyric_edit_outputs, last_table],
-            api_name="edit_lyrics",
-            **one_at_a_time,
-        )
-        take_btn.click(use_choice, [take_dd, state], lyric_edit_outputs, api_name="use_take", **one_at_a_time)
+        lyrics_df.input(edit_table, [lyrics_df, state, table_seen], lyric_edit_outputs, api_name="edit_lyrics")
+        take_btn.click(use_choice, [take_dd, state], lyric_edit_outputs, api_name="use_take")
         midi_up.upload(analyze_upload, [midi_up, state], [state, note_md], api_name="analyze_midi")
         demo.load(on_load, [state], [state, *panel_outputs], api_name="load", api_visibility="private")
     # a bounded queue: beyond queue_size waiting requests, callers get a fast "queue is full"
