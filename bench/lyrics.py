@@ -523,26 +523,22 @@ def main() -> int:
     meta = {"model": getattr(llm, "name", "?"), "emotion_analyzer": emo_note, "split": args.split}
     meta |= {"every": args.every, "section_budget_s": args.section_budget, "started": _now()}
     try:
-        # The raw drafts first, then all of ours: alternating prompts would defeat the
-        # server's prompt-prefix cache and slow both down. The JSON is rewritten after
-        # every request, so a run stopped early keeps what it measured (--score finishes it).
-        if not args.no_raw:
-            for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
-                if "raw" in row:
-                    continue
+        # Per request, ours then the raw draft, the JSON rewritten after each, so a run
+        # stopped early keeps what it measured (--resume continues it, --score finishes it).
+        # The raw prompt has no system prompt, so ours' first request re-evaluates the
+        # shared prompt prefix (a few seconds, counted in ours' time).
+        for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
+            if "ours" not in row:
+                o = row["ours"] = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
+                print(
+                    f"{req['id']} {req['scheme']:<5} {req['syllables']:<8} ours {o['on_target']}/{o['lines_total']} "
+                    f"lines, {o['pairs_ok']}/{o['pairs']} pairs, emo {o['emotion_ok']}, {o['seconds']} s, "
+                    f"{o['llm_calls']} calls",
+                    flush=True,
+                )
+            if "raw" not in row and not args.no_raw:
                 r = row["raw"] = run_raw(req, llm, analyzer, args.seed + i)
                 print(f"{req['id']} raw {r['on_target']}/{r['lines_total']} lines, {r['pairs_ok']}/{r['pairs']} pairs")
-                _write(Path(args.out), meta, rows, songs)
-        for i, (req, row) in enumerate(zip(reqs, rows, strict=True)):
-            if "ours" in row:
-                continue
-            o = row["ours"] = run_ours(req, llm, embed, analyzer, args.seed + i, args.section_budget, scorer)
-            print(
-                f"{req['id']} {req['scheme']:<5} {req['syllables']:<8} ours {o['on_target']}/{o['lines_total']} lines, "
-                f"{o['pairs_ok']}/{o['pairs']} pairs, emo {o['emotion_ok']}, {o['seconds']} s, "
-                f"{o['llm_calls']} calls",
-                flush=True,
-            )
             _write(Path(args.out), meta, rows, songs)
         for i, req in enumerate(reqs[: args.songs]):
             songs.append(run_song(req, llm, embed, analyzer, args.seed + 100 + i, scorer))
