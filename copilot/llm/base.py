@@ -53,8 +53,37 @@ class ChatModel(Protocol):
         ...
 
 
+class StreamsByCompleting:
+    """A :class:`ChatModel`'s ``stream`` for models that only complete: the whole reply,
+    yielded in small chunks (test doubles and recorded replies)."""
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> str:
+        raise NotImplementedError
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> Iterator[str]:
+        text = self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
+        for i in range(0, len(text), 8):
+            yield text[i : i + 8]
+
+
 @dataclass
-class ScriptedChatModel:
+class ScriptedChatModel(StreamsByCompleting):
     """A chat model that replays queued replies in order: for tests of logic around the LLM.
 
     ``replies`` are returned one per call; when they run out, ``default`` is returned.
@@ -84,16 +113,3 @@ class ScriptedChatModel:
     ) -> str:
         self.calls.append(list(messages))
         return self._queue.popleft() if self._queue else self.default
-
-    def stream(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int | None = None,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> Iterator[str]:
-        text = self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
-        for i in range(0, len(text), 8):
-            yield text[i : i + 8]

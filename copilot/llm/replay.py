@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from copilot.atomic import write_text
 from copilot.errors import InputError, ModelError, NotFound
-from copilot.llm.base import ChatModel, Message
+from copilot.llm.base import ChatModel, Message, StreamsByCompleting
 from copilot.llm.scoring import TokenScorer
 
 FORMAT = "copilot-replies/1"
@@ -62,7 +62,7 @@ def _asked(messages: Sequence[Message]) -> str:
     return " ".join(last.split())[:300]
 
 
-class Recorder:
+class Recorder(StreamsByCompleting):
     """A live model that keeps every request and reply (see the module doc)."""
 
     def __init__(self, model: ChatModel, scorer: TokenScorer | None = None) -> None:
@@ -87,17 +87,6 @@ class Recorder:
             self.entries[key] = {"asked": _asked(messages), "reply": reply}
         return reply
 
-    def stream(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int | None = None,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> Iterator[str]:
-        yield self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
-
     def continuation_logprobs(self, prefix: str, text: str) -> list[float]:
         if self.scorer is None:
             raise ModelError("this recording has no fluency scorer")
@@ -112,7 +101,7 @@ class Recorder:
         return write_text(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
 
 
-class Replay:
+class Replay(StreamsByCompleting):
     """Answers recorded requests with their recorded replies (see the module doc)."""
 
     def __init__(self, path: Path) -> None:
@@ -147,17 +136,6 @@ class Replay:
         stop: Sequence[str] | None = None,
     ) -> str:
         return str(self._get(chat_key(messages, max_tokens, temperature, seed, stop), _asked(messages)))
-
-    def stream(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int | None = None,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> Iterator[str]:
-        yield self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
 
     def continuation_logprobs(self, prefix: str, text: str) -> list[float]:
         return [float(v) for v in self._get(score_key(prefix, text), text[-120:])]
