@@ -102,10 +102,14 @@ def test_chat_streams_and_sessions_are_isolated(app: RunningApp) -> None:
     assert bob_panel[-1]["data"] in ([], [[]], None) or not any(bob_panel[-1]["data"])
     note = bob.predict(1, api_name="/like")[0]
     assert note.startswith("Sorry:") and "no recommendations" in note
-    sessions = list((app.home / "sessions").glob("*.json"))
-    assert len(sessions) == 1, "only alice's song was saved; bob has not said anything yet"
-    users = list((app.home / "feedback" / "users").glob("*.json"))
-    assert [u.stem for u in users] == [sessions[0].stem]
+    from copilot.state.db import home_location, open_location
+    from copilot.state.feedback import FeedbackStore
+    from copilot.state.songs import SongStore
+
+    db = open_location(home_location(app.home))  # the app's own database, read beside it
+    songs = SongStore(db).list()
+    assert len(songs) == 1, "only alice's song was saved; bob has not said anything yet"
+    assert FeedbackStore(db).users() == [songs[0].session_id]
 
 
 def test_callbacks_check_their_own_input(app: RunningApp) -> None:
