@@ -3,9 +3,9 @@
 Syllable tolerance: a line holds its target when its count (CMUdict's first
 pronunciation per word, see :mod:`copilot.prosody`) is within ``SYLLABLE_TOLERANCE``
 (1) of the target, because singers stretch or elide one syllable freely ("fire" is
-sung with one or two). Rhyme: each line of a rhyme group must rhyme (perfect,
-multi-syllable or slant) with the group's previous line; the same word twice does
-not count. Unrhymed lines (``X``, single letters, ``free``) have ``rhyme_ok=None``:
+sung with one or two). Rhyme: each line of a rhyme group must rhyme with the group's
+previous line (a perfect or family rhyme on the stressed syllable, see
+:func:`copilot.prosody.rhyme_kind`); the same word twice does not count. Unrhymed lines (``X``, single letters, ``free``) have ``rhyme_ok=None``:
 nothing is claimed for them.
 """
 
@@ -24,7 +24,7 @@ SYLLABLE_TOLERANCE = 1
 @dataclass(frozen=True)
 class LineCheck:
     """What holds for one line. ``rhyme_ok`` is None when the line need not rhyme;
-    ``rhyme_kind`` is the kind of rhyme with its partner ("perfect", "slant", ...)."""
+    ``rhyme_kind`` is the kind of rhyme with its partner ("perfect", "family", "assonance", ...)."""
 
     text: str
     syllables: int

@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=handle_lyrics)
 
-    r = subparsers.add_parser("rhymes", help="rhymes for a word (perfect, multi-syllable, slant)")
+    r = subparsers.add_parser("rhymes", help="rhymes for a word (perfect and family rhymes, on the stressed syllable)")
     r.add_argument("word")
     r.add_argument("--theme", default=None, help="rank rhymes by closeness of meaning to this theme")
     r.add_argument("--limit", type=int, default=20)
