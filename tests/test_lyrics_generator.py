@@ -226,3 +226,13 @@ def test_a_line_of_one_section_is_not_reused_in_another() -> None:
     lyr = LyricWriter(model, config=WriterConfig(seed=6, repair_rounds=0, rewrite=False)).write("night", secs)
     first, second = lyr.sections
     assert not set(first.lines) & {ln for ln in second.lines if ln}
+
+
+def test_the_songwriters_own_story_is_not_echoed_back_as_a_line() -> None:
+    story = "My grandmother ran a bakery for forty years and now the shop is quiet"
+    model = ScriptedChatModel(
+        default="1. My grandmother ran a bakery for forty years\n2. Her hands were white with flour"
+    )
+    lyr = LyricWriter(model, config=NO_REWRITE).write(story, _verse("AA", (8, 8)))
+    assert all("ran a bakery for forty" not in ln for ln in lyr.sections[0].lines)
+    assert "Her hands were white with flour" in lyr.sections[0].lines

@@ -155,12 +155,13 @@ class LyricWriter:
         self._call_s.append(self.clock() - t0)
         return reply
 
-    def _fresh(self, line: str) -> bool:
-        """A line that copies no reference, no instruction or example, and no other section,
+    def _fresh(self, line: str, theme: str) -> bool:
+        """A line that copies no reference, no instruction or example, no other section and not
+        the songwriter's own request (a long story as the theme gets echoed back as a "line"),
         and is one line (not two joined by the " / " of the prompt's quoted context)."""
         return not (
             "/" in line
-            or plan.copied_run(line, self.references, self.config.copy_run)
+            or plan.copied_run(line, (*self.references, theme), self.config.copy_run)
             or plan.copied_run(line, self._guard_sources, 5)
             or tuple(prosody.words_of(line)) in self._written
         )
@@ -176,7 +177,7 @@ class LyricWriter:
             context=context,
             references=self.references,
         )
-        return [ln for ln in parse_lines(self._request(msgs, 16 * count + 12)) if self._fresh(ln)]
+        return [ln for ln in parse_lines(self._request(msgs, 16 * count + 12)) if self._fresh(ln, theme)]
 
     def _typical_call_s(self) -> float:
         """Median seconds of this writer's LLM requests so far (0 before the first)."""
@@ -457,7 +458,7 @@ class LyricWriter:
             for c in parse_lines(self._request(msgs, 60))
             if prosody.last_word(c) not in exclude
             and syllables_ok(prosody.syllable_count(c), target)
-            and self._fresh(c)
+            and self._fresh(c, theme)
         ]
         self._score_new(theme, got, target)
         return got
