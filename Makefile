@@ -20,7 +20,7 @@ SYS_TEST := $(SYS_RUN) chromium chromium-driver postgresql
 help:
 	@echo "make run    set up everything and start the app on http://127.0.0.1:7860"
 	@echo "make test   set up everything and run all tests"
-	@echo "make lint   ruff + mypy"
+	@echo "make lint   ruff + mypy + import contracts (layers run one way)"
 	@echo "make bench  run the benchmarks (writes bench/out/*.json)"
 
 $(PY):
@@ -73,6 +73,7 @@ lint: $(DEPS)
 	$(VENV)/bin/ruff check copilot tests bench app.py
 	$(VENV)/bin/ruff format --check copilot tests bench app.py
 	$(VENV)/bin/mypy copilot
+	$(VENV)/bin/lint-imports
 
 bench: $(DEPS) models-run
 	$(PY) bench/run_all.py

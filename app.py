@@ -8,7 +8,7 @@ from copilot.settings import Settings, apply_offline_env
 
 apply_offline_env()
 
-from copilot.copilot import Copilot  # noqa: E402
+from copilot.chat import Copilot  # noqa: E402
 from copilot.ui import build_demo, launch_kwargs  # noqa: E402
 
 settings = Settings.from_env()

@@ -113,7 +113,7 @@ def main() -> int:
 
     from copilot.catalog.importer import parse_catalog
     from copilot.catalog.store import SongStore as CatalogStore
-    from copilot.copilot import Copilot
+    from copilot.chat import Copilot
     from copilot.embedder import shared_embedder
 
     embedder = shared_embedder(settings.model_dir)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("embedder", "emotion", "router", "melody", "recommend", "lyrics", "llm", "chat", "load")
+SCRIPTS = ("embedder", "emotion", "understand", "melody", "recommend", "lyrics", "llm", "chat", "scenarios", "load")
 
 
 def main(argv: list[str]) -> int:

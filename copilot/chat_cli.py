@@ -1,9 +1,11 @@
 """``copilot chat`` (the conversation in a terminal) and ``copilot serve`` (the web app).
 
 ``copilot chat`` keeps the same :class:`~copilot.song.SongState` as the web app: the
-song is saved under ``$COPILOT_HOME/sessions`` and its files are written to the
-folder it names (``$COPILOT_HOME/outputs/<session>``). ``--once MESSAGE`` prints one
-reply and exits. ``copilot serve`` starts the Gradio page on loopback; any other
+song is saved in the state database and its files are written to
+``$COPILOT_HOME/outputs/<session>``. ``--once MESSAGE`` prints one reply and exits.
+``--json`` reads messages from standard input (one per line; not a terminal) and prints
+one JSON object per turn: the message, the requests understood (intent and arguments,
+see docs/requests.md), the reply, what changed, any error, and the saved song. ``copilot serve`` starts the Gradio page on loopback; any other
 address needs ``COPILOT_AUTH``.
 """
 
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import sys
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from copilot.errors import ConfigError, CopilotError
+from copilot.errors import ConfigError, CopilotError, InputError
 from copilot.settings import Settings
 from copilot.song import SongState, check_session_id
 
@@ -28,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     chat.add_argument(
         "--session", metavar="NAME", default="terminal", help="the song to continue or start (default: terminal)"
     )
+    chat.add_argument("--json", action="store_true", help="messages on stdin, one JSON object per turn on stdout")
     chat.set_defaults(func=run_chat)
 
     serve = sub.add_parser("serve", help="start the web app", description="Serve the co-pilot page.")
@@ -68,7 +73,7 @@ def _print_lyrics(state: SongState, out: TextIO) -> None:
 
 def converse(copilot: object, state: SongState, message: str, out: TextIO, err: TextIO) -> bool:
     """Send one message and print the streamed reply; returns False when an error was shown."""
-    from copilot.copilot import Copilot
+    from copilot.chat import Copilot
 
     assert isinstance(copilot, Copilot)
     ok = True
@@ -87,7 +92,7 @@ def converse(copilot: object, state: SongState, message: str, out: TextIO, err: 
     print(file=out)
     if "lyrics" in changed and state.lyrics:
         _print_lyrics(state, out)
-    files = {k: v for k, v in (state.melody or {}).get("files", {}).items()} if changed & {"melody", "audio"} else {}
+    files = dict(state.melody.files) if state.melody and changed & {"melody", "audio"} else {}
     folder = copilot.output_dir(state)
     if files:
         print(f"files written to {folder}: {', '.join(sorted(files.values()))}", file=out)
@@ -96,14 +101,52 @@ def converse(copilot: object, state: SongState, message: str, out: TextIO, err: 
     return ok
 
 
+def json_turn(copilot: Any, state: SongState, message: str) -> dict[str, Any]:
+    """One message carried out, as the JSON object ``copilot chat --json`` prints."""
+    out: dict[str, Any] = {"message": message, "understood": None, "reply": "", "changed": [], "error": None}
+    changed: list[str] = []
+    try:
+        for event in copilot.handle(message, state):
+            if event.kind == "understood":
+                out["understood"] = event.data
+            elif event.kind == "text":
+                out["reply"] += event.text
+            elif event.kind == "error":
+                out["error"] = event.text
+            elif event.kind == "state":
+                changed.extend(c for c in event.changed if c not in changed)
+    except CopilotError as exc:  # a refused message (empty, too long): said, and the next one goes on
+        out["error"] = exc.user_message()
+    out["changed"] = changed
+    out["song"] = state.to_dict()
+    return out
+
+
+def run_json(copilot: Any, state: SongState, lines: Iterable[str], out: TextIO) -> int:
+    """Every non-empty line of ``lines`` as one turn; returns 1 when any turn failed."""
+    failed = False
+    for line in lines:
+        if not line.strip():
+            continue
+        result = json_turn(copilot, state, line.rstrip("\n"))
+        failed = failed or result["error"] is not None
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if failed else 0
+
+
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:
-    """The REPL (or one message with ``--once``)."""
-    from copilot.copilot import Copilot
+    """The REPL (or one message with ``--once``, or JSON turns from stdin with ``--json``)."""
+    from copilot.chat import Copilot
 
     session = check_session_id(args.session)
+    if args.json and sys.stdin.isatty():
+        raise InputError("--json reads messages from standard input: pipe them in, one per line", setting="--json")
     copilot = Copilot.from_settings(settings)
     try:
         state = copilot.store.load_or_new(session)
+        if args.json:
+            return run_json(copilot, state, sys.stdin, sys.stdout)
         if args.once is not None:
             return 0 if converse(copilot, state, args.once, sys.stdout, sys.stderr) else 1
         copilot.warm_up()
@@ -135,7 +178,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     check_bind(host, settings)
-    from copilot.copilot import Copilot
+    from copilot.chat import Copilot
     from copilot.ui import build_demo, launch_kwargs
 
     copilot = Copilot.from_settings(settings)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from copilot.vocab import DEFAULT_MELODY_INSTRUMENT
+
 GOEMOTIONS_LABELS: tuple[str, ...] = (
     "admiration",
     "amusement",
@@ -96,7 +98,8 @@ class MusicParams:
     ``rhythmic_feel``: "straight", "swing", "syncopated", "lilting" or "driving".
     ``dynamics``: MIDI velocity of the melody (1-127). ``progression_family``: the name
     of a family of chord progressions (see :mod:`copilot.theory`). ``bars``: length of
-    the piece in bars when no lyrics decide it.
+    the piece in bars when no lyrics decide it. ``instrument``: the melody's lead, a
+    catalog instrument tag with a General MIDI program (:data:`copilot.vocab.MELODY_PROGRAMS`).
     """
 
     tonic: str = "C"
@@ -110,6 +113,7 @@ class MusicParams:
     dynamics: int = 80
     progression_family: str = "pop"
     bars: int = 16
+    instrument: str = DEFAULT_MELODY_INSTRUMENT
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

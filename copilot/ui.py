@@ -1,6 +1,6 @@
 """The web page: a streaming chat beside a panel showing the song in progress.
 
-:func:`build_demo` wires a :class:`~copilot.copilot.Copilot` into a Gradio 6 Blocks
+:func:`build_demo` wires a :class:`~copilot.chat.Copilot` into a Gradio 6 Blocks
 app. Each browser session holds its own :class:`~copilot.song.SongState` in a
 ``gr.State`` (nothing per-user lives at module level), so one user never sees
 another's song, files or feedback; files are served only from
@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copilot.copilot import Copilot
+from copilot.chat import Copilot, songops
+from copilot.chat.params import param_changes
+from copilot.chat.understand import Details
 from copilot.errors import CopilotError, InputError
 from copilot.llm.guard import safe_markdown
 from copilot.settings import Settings
@@ -88,10 +90,9 @@ def lyric_rows(state: SongState) -> list[list[Any]]:
     if not state.lyrics:
         return []
     from copilot.lyrics.checks import check_section
-    from copilot.lyrics.form import Lyrics
 
     rows: list[list[Any]] = []
-    for section in Lyrics.from_dict(state.lyrics).sections:
+    for section in state.lyrics.sections:
         flags = {f.line: f.message for f in section.flags}
         for k, c in enumerate(check_section(section).lines):
             if k in flags:
@@ -111,11 +112,9 @@ def lyric_table(state: SongState) -> list[list[Any]]:
     """The page's lyric table: :func:`lyric_rows` with a lock tick per line (True when the
     person typed or chose the line; no rewrite touches it)."""
     rows = lyric_rows(state)
-    if not rows:
+    if not rows or not state.lyrics:
         return []
-    from copilot.lyrics.form import Lyrics
-
-    locks = [k in s.locked for s in Lyrics.from_dict(state.lyrics or {}).sections for k in range(s.n_lines)]
+    locks = [k in s.locked for s in state.lyrics.sections for k in range(s.n_lines)]
     return [[*row, locks[i] if i < len(locks) else False] for i, row in enumerate(rows)]
 
 
@@ -190,12 +189,10 @@ def choice_view(state: SongState) -> tuple[str, list[tuple[str, str]]]:
     and rhyme words; and the dropdown's options, (label, "section|line|take") all 1-based."""
     if not state.lyrics:
         return "", []
-    from copilot.lyrics.form import Lyrics
-
     notes: list[str] = []
     options: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for si, sec in enumerate(Lyrics.from_dict(state.lyrics).sections):
+    for si, sec in enumerate(state.lyrics.sections):
         if sec.name in seen:
             continue
         seen.add(sec.name)
@@ -223,16 +220,10 @@ def parse_choice(value: Any) -> tuple[int, int, int]:
 
 
 def rec_rows(state: SongState) -> list[list[Any]]:
-    """One row per recommendation shown: number, title, artist, score, why, moods."""
+    """One row per recommendation shown: number, title, artist, score, why, moods (the
+    Dataframe's plain rows)."""
     return [
-        [
-            i,
-            r.get("title", ""),
-            r.get("artist", ""),
-            round(float(r.get("score", 0.0)), 3),
-            r.get("why", ""),
-            ", ".join(r.get("moods", [])[:4]),
-        ]
+        [i, r.title, r.artist, round(r.score, 3), r.why, ", ".join(r.moods[:4])]
         for i, r in enumerate(state.recommendations, 1)
     ]
 
@@ -271,11 +262,7 @@ def restored_chat(state: SongState, limit: int) -> list[dict[str, Any]]:
     (``safe_markdown``), as Chatbot messages."""
     if limit <= 0:
         return []
-    return [
-        {"role": m["role"], "content": safe_markdown(m["content"])}
-        for m in state.history[-limit:]
-        if m.get("role") in ("user", "assistant")
-    ]
+    return [{"role": m.role, "content": safe_markdown(m.content)} for m in state.history[-limit:]]
 
 
 def mood_text(state: SongState) -> str:
@@ -347,7 +334,7 @@ def build_demo(copilot: Copilot) -> Any:
 
     def save_lyrics(state: SongState, lyrics: Lyrics, done: str) -> str:
         """Keep the edited words in the song and save it; the note for the panel."""
-        state.lyrics = lyrics.to_dict()
+        state.lyrics = lyrics
         copilot.save(state)
         return done + (' Say "put a melody to it" to sing the new words.' if state.melody else "")
 
@@ -356,8 +343,6 @@ def build_demo(copilot: Copilot) -> Any:
         The page sends one edit twice, both times with the table as it was before the edit; the
         repeat (the same table as the last one received, kept in this session's ``seen``) is
         ignored, or it would undo the lock the first one set. Edits run one at a time."""
-        from copilot.lyrics.form import Lyrics
-
         rows = table.get("data") if isinstance(table, dict) else table
         box = seen if isinstance(seen, dict) else {}
         with edit_lock:
@@ -368,7 +353,7 @@ def build_demo(copilot: Copilot) -> Any:
             try:
                 if not state.lyrics:
                     raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
-                before = Lyrics.from_dict(state.lyrics)
+                before = state.lyrics
                 after = table_edits(before, rows)
                 note = save_lyrics(state, after, edit_note(before, after)) if after != before else ""
             except CopilotError as exc:
@@ -379,14 +364,13 @@ def build_demo(copilot: Copilot) -> Any:
     def use_choice(value: Any, state: Any) -> tuple[Any, ...]:
         """Put the chosen other take in place (locked)."""
         from copilot.lyrics import edit
-        from copilot.lyrics.form import Lyrics
 
         state = session(state)
         try:
             if not state.lyrics:
                 raise InputError("there are no lyrics yet: ask me to write a verse or a chorus first")
             section, line, take = parse_choice(value)
-            after = edit.choose_alternative(Lyrics.from_dict(state.lyrics), section, line, take)
+            after = edit.choose_alternative(state.lyrics, section, line, take)
             note = save_lyrics(state, after, f"Took the other line for line {line}; it is locked.")
         except CopilotError as exc:
             note = f"Sorry: {exc.user_message()}"
@@ -396,9 +380,7 @@ def build_demo(copilot: Copilot) -> Any:
     def _zip_for(state: SongState) -> Path | None:
         if not (state.lyrics or state.melody):
             return None
-        from copilot import moves
-
-        return moves.export_song(copilot, state)
+        return songops.export_song(state, copilot.output_dir(state), settings.output_dir)
 
     def respond(message: Any, history: Any, state: Any) -> Iterator[tuple[Any, ...]]:
         """Stream the reply to ``message`` into the chat; the panel refreshes afterwards."""
@@ -439,6 +421,15 @@ def build_demo(copilot: Copilot) -> Any:
             history[-1] = {"role": "assistant", "content": "Sorry: Something went wrong on my side; please try again."}
             yield history, "", state, False
 
+    def undo_change(state: Any) -> tuple[Any, ...]:
+        """The Undo button: back to before the last change of the song (nothing is deleted)."""
+        state = session(state)
+        try:
+            note = copilot.undo(state)
+        except CopilotError as exc:
+            note = f"Sorry: {exc.user_message()}"
+        return (state, safe_markdown(note), *panel(state))
+
     def refresh(state: Any, play: Any) -> tuple[Any, ...]:
         return panel(session(state), play=bool(play))
 
@@ -446,12 +437,18 @@ def build_demo(copilot: Copilot) -> Any:
         tonic: Any, mode: Any, tempo: Any, meter: Any, form: Any, valence: Any, arousal: Any, state: Any
     ) -> tuple[Any, ...]:
         """Apply the mood/key/tempo/form controls (each value checked) and re-compose if needed."""
-        from copilot import moves
-
         state = session(state)
         try:
-            args = {"tonic": tonic, "mode": mode, "tempo_bpm": tempo, "meter": meter}
-            changes = moves._param_changes({k: v for k, v in args.items() if v not in (None, "")}, state.params)
+            asked = Details(
+                key=str(tonic) if tonic else None,
+                mode=str(mode) if mode else None,
+                tempo=round(float(tempo)) if tempo not in (None, "") else None,
+                meter=str(meter) if meter else None,
+            )
+            checked = param_changes(asked, state.params)
+            if checked.refused:
+                raise InputError("; ".join(checked.refused))
+            changes = checked.values
             new_form = _check_form(form)
             mood = None if valence is None or arousal is None else (float(valence), float(arousal))
             note = copilot.apply_params(state, changes, new_form, mood)
@@ -523,6 +520,7 @@ def build_demo(copilot: Copilot) -> Any:
                 with gr.Row():
                     form_tb = gr.Textbox(label="Form", scale=4)
                     apply_btn = gr.Button("Apply", scale=1, elem_id="apply")
+                    undo_btn = gr.Button("Undo", scale=1, elem_id="undo", size="sm")
                     midi_up = gr.UploadButton(
                         "Analyze my MIDI", file_types=[".mid", ".midi"], scale=1, elem_id="midi-up", size="sm"
                     )
@@ -598,6 +596,7 @@ def build_demo(copilot: Copilot) -> Any:
             [state, note_md, *panel_outputs],
             api_name="apply_params",
         )
+        undo_btn.click(undo_change, [state], [state, note_md, *panel_outputs], api_name="undo")
         like_btn.click(lambda n, s: feedback(n, "like", s), [rec_no, state], [state, note_md, recs_df], api_name="like")
         dislike_btn.click(
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"

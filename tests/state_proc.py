@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from copilot.song import SongState
+from copilot.song import ChatTurn, SongState
 from copilot.state import Location, open_location
 from copilot.state.feedback import FeedbackStore
 from copilot.state.songs import SongStore
@@ -75,7 +75,7 @@ def writer(url: str, seed: int) -> None:
     while True:
         n += 1
         state.title = f"w{seed}-{n}"
-        state.history = [{"role": "user", "content": "x" * rng.randrange(100, 20_000)}]
+        state.history = [ChatTurn("user", "x" * rng.randrange(100, 20_000))]
         songs.save(state)
         print(f"save {state.session_id} {state.title}", flush=True)
         feedback.record("u-kill", f"w{seed}-{n}", liked=n % 2 == 0)

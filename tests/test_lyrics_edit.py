@@ -293,7 +293,7 @@ def test_edits_pass_a_sections_own_locks_to_the_writer_and_keep_them() -> None:
 
 
 def test_the_chat_names_each_flagged_line_with_its_takes_and_rhyme_words() -> None:
-    from copilot.lyric_moves import flags_text
+    from copilot.chat.handlers.lyrics import flags_text
 
     text = flags_text(_flagged_song())
     assert text.count("Chorus, line 4: no rhyme with line 2.") == 1, "a repeated chorus is told once"

@@ -106,5 +106,5 @@ def test_edit_a_line_in_the_table_and_find_it_kept(app: RunningApp) -> None:
         page.screenshot(path=str(ARTIFACTS / "lyrics_table_2_reopened.png"), full_page=True)
         browser.close()
     saved = saved_sections(app.home, song_id)
-    assert saved[0]["lines"][1] == TYPED and saved[0]["locked"] == [1]
-    assert saved[1]["lines"][3] == "Hold me strong" and saved[1]["locked"] == [3] and saved[1]["flags"] == []
+    assert saved[0].lines[1] == TYPED and saved[0].locked == (1,)
+    assert saved[1].lines[3] == "Hold me strong" and saved[1].locked == (3,) and saved[1].flags == ()

@@ -17,12 +17,12 @@ from chroma_proc import start_chroma
 
 from copilot import cli
 from copilot.catalog.demo import DEMO_FILES
-from copilot.catalog.feedback import FeedbackStore
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.recommender import Recommender
 from copilot.catalog.store import SongStore
 from copilot.errors import InputError, NotFound
 from copilot.settings import Settings
+from copilot.state.feedback import FeedbackStore
 
 PICK = {"sad": 3, "happy": 3, "christmas": 2, "relaxing": 3, "energetic": 3, "horror": 2, "romantic": 2}
 

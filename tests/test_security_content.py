@@ -19,10 +19,11 @@ import pytest
 
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.store import SongStore as CatalogStore
-from copilot.copilot import Copilot, Event
+from copilot.chat import Copilot, Event
 from copilot.errors import InputError
 from copilot.llm.client import OpenAIChatModel
 from copilot.settings import Settings
+from copilot.song import ShownSong
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fake_llm import FakeLLM, gullible_reply
@@ -66,7 +67,7 @@ def make_copilot(settings: Settings, embedder: object, url: str, **kw: object) -
 
 
 def _engines(settings: Settings, chat: object, embedder: object, **kw: object):  # type: ignore[no-untyped-def]
-    from copilot.copilot import Engines
+    from copilot.chat import Engines
 
     return Engines(settings.with_(**kw) if kw else settings, chat=chat, embedder=embedder)
 
@@ -102,11 +103,11 @@ def test_injection_through_the_catalog_does_nothing(
     cp = make_copilot(settings, embedder, fake.url("gullible"))
     state = cp.new_state()
     text, _ = reply(cp, state, "recommend sad songs about rain at night")
-    shown = [r["id"] for r in state.recommendations]
+    shown = [r.id for r in state.recommendations]
     assert {"inj-plain", "inj-roles", "inj-b64", "inj-zerowidth"} & set(shown), shown
     replies = [text]
     for i, rec in enumerate(state.recommendations, 1):
-        if rec["id"].startswith("inj-"):
+        if rec.id.startswith("inj-"):
             replies.append(reply(cp, state, f"why #{i}?")[0])
             replies.append(reply(cp, state, f"write a chorus in the mood of #{i}")[0])
     replies.append(reply(cp, state, "hello! how are you today?")[0])
@@ -148,7 +149,7 @@ def test_a_100kb_message_is_refused_clearly(settings: Settings, embedder: object
 
 
 def test_an_endless_stream_is_cut_at_the_cap(settings: Settings, embedder: object, fake: FakeLLM) -> None:
-    from copilot.copilot import CHAT_MAX_TOKENS
+    from copilot.chat import CHAT_MAX_TOKENS
     from copilot.llm.client import CHARS_PER_TOKEN_CAP
 
     cp = make_copilot(settings, embedder, fake.url("endless"))
@@ -162,7 +163,7 @@ def test_history_and_context_are_capped(settings: Settings, embedder: object, fa
     cp = make_copilot(settings, embedder, fake.url("script"), max_history_turns=3)
     state = cp.new_state()
     state.title = "T" * 10_000
-    state.recommendations = [{"id": f"x{i}", "title": "L" * 5000, "artist": "A", "why": "w" * 5000} for i in range(30)]
+    state.recommendations = [ShownSong(f"x{i}", "L" * 5000, "A", why="w" * 5000) for i in range(30)]
     for _i in range(8):
         reply(cp, state, "hello! how are you today?")
     assert len(state.history) <= 6

@@ -191,8 +191,8 @@ def test_damaged_store_is_detected_and_rebuilt(tmp_path: Path, embedder: object)
 SAVE_CHILD = """
 import sys
 from pathlib import Path
-from copilot.song import SongState, SongStore
-from copilot.catalog.feedback import FeedbackStore
+from copilot.song import ChatTurn, SongState, SongStore
+from copilot.state.feedback import FeedbackStore
 root = Path(sys.argv[1])
 songs, feedback = SongStore(root / "sessions"), FeedbackStore(root / "feedback")
 state = SongState(session_id="s-kill")
@@ -200,7 +200,7 @@ i = 0
 while True:
     i += 1
     state.title = f"version {i}"
-    state.history = [{"role": "user", "content": "x" * (1000 + (i % 7) * 5000)}]
+    state.history = [ChatTurn("user", "x" * (1000 + (i % 7) * 5000))]
     songs.save(state)
     feedback.record("u1", f"song{i % 50}", i % 2 == 0)
     if i == 3:
@@ -217,8 +217,8 @@ def test_kill_during_saves_leaves_whole_files(tmp_path: Path, seed: int) -> None
     time.sleep(random.Random(seed).uniform(0.05, 0.6))
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    from copilot.catalog.feedback import FeedbackStore
     from copilot.song import SongStore
+    from copilot.state.feedback import FeedbackStore
 
     state = SongStore(tmp_path / "sessions").load("s-kill")  # raises on partial JSON
     assert state.title.startswith("version ")

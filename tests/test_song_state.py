@@ -1,4 +1,5 @@
-"""SongState: JSON round trip with a schema version, the store (atomic, list, find, reload), zip export."""
+"""SongState: typed parts, JSON round trip with a schema version (schema-1 songs still open),
+the store (atomic, list, find, reload), zip export."""
 
 from __future__ import annotations
 
@@ -11,10 +12,25 @@ import pytest
 
 from copilot import atomic
 from copilot.errors import InputError, NotFound, StoreError
+from copilot.lyrics.form import LineFlag, Lyrics, Section
 from copilot.settings import Settings
-from copilot.song import SCHEMA_VERSION, SongState, export_zip, session_output_dir
+from copilot.song import (
+    SCHEMA_VERSION,
+    ChatTurn,
+    FeedbackMark,
+    MelodyTake,
+    ShownReasons,
+    ShownSong,
+    SongFeeling,
+    SongState,
+    export_zip,
+    session_output_dir,
+)
 from copilot.state.songs import SongStore
 from copilot.types import Emotion, MusicParams
+
+SCHEMA_1 = Path(__file__).parent / "data" / "song_schema1.json"
+"""A song saved by the schema-1 code (a real conversation: songs, a chorus, a melody, likes)."""
 
 
 def _emotion() -> Emotion:
@@ -31,9 +47,19 @@ def _full_state() -> SongState:
     state = SongState(session_id="s-test1", title="Rain on Glass")
     state.emotion = _emotion()
     state.params = MusicParams(tonic="D", mode="minor", tempo_bpm=72, tempo_range=(60, 80), meter="3/4")
-    state.lyrics = {"title": "Rain on Glass", "sections": [{"name": "chorus", "lines": [{"text": "la la"}]}]}
-    state.melody = {"seed": 7, "files": {"mid": "rain.mid"}, "summary": {"notes": 3}}
-    state.recommendations = [{"id": "t1", "title": "Song", "artist": "A", "score": 0.9, "why": "sad"}]
+    flag = LineFlag(1, "no rhyme with line 1", alternatives=("the pain",), rhyme_words=("rain",))
+    chorus = Section("chorus", "chorus", "AABB", (7, 7), ("la la", "lo lo"), locked=(0,), flags=(flag,))
+    state.lyrics = Lyrics("Rain on Glass", (chorus,), theme="rain", mood="sad")
+    state.melody = MelodyTake(
+        seed=7, summary_text="D minor, 72 BPM", files={"mid": "rain.mid"}, section="chorus",
+        instrument="piano", version=2, summary={"notes": 3, "chords": ["Dm"]},
+    )  # fmt: skip
+    reasons = ShownReasons(("sad",), "mood sad", lyric_line="rain", emotion="close", filters=("no christmas",))
+    state.recommendations = [
+        ShownSong("t1", "Song", "A", 0.9, "mood sad", moods=("sad",), genres=("folk",), instruments=("piano",),
+                  url="https://example.org/t1", emotion=SongFeeling(-0.5, -0.2, "sadness"), why_detail=reasons),
+        ShownSong("t2", "Other", why="closest overall match"),
+    ]  # fmt: skip
     state.set_feedback("t1", "like")
     state.add_message("user", "hello")
     state.add_message("assistant", "hi")
@@ -45,8 +71,97 @@ def test_round_trip_keeps_every_field() -> None:
     data = json.loads(json.dumps(state.to_dict()))
     assert data["schema_version"] == SCHEMA_VERSION
     back = SongState.from_dict(data)
+    assert back == state, "every part comes back typed and equal"
     assert back.to_dict() == state.to_dict()
     assert back.emotion == state.emotion and back.params.tempo_range == (60, 80)
+    assert isinstance(back.lyrics, Lyrics) and back.lyrics.sections[0].flags[0].alternatives == ("the pain",)
+    assert isinstance(back.melody, MelodyTake) and back.melody.instrument == "piano"
+    assert back.recommendations[0].emotion == SongFeeling(-0.5, -0.2, "sadness")
+    assert back.feedback[0].song_id == "t1" and back.history[0] == ChatTurn("user", "hello")
+    # the JSON keeps the shape schema 1 had (plus the new keys)
+    assert data["feedback"][0]["id"] == "t1" and data["history"][0] == {"role": "user", "content": "hello"}
+    assert data["recommendations"][0]["why_detail"]["summary"] == "mood sad"
+    assert "why_detail" not in data["recommendations"][1]
+
+
+def test_a_song_saved_by_schema_1_opens_with_every_part_typed() -> None:
+    data = json.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    assert data["schema_version"] == 1
+    state = SongState.from_dict(data)
+    assert isinstance(state.lyrics, Lyrics) and [s.name for s in state.lyrics.sections] == ["chorus"]
+    assert state.lyrics.sections[0].lines[0] == "I walk alone in the rain"
+    melody = state.melody
+    assert isinstance(melody, MelodyTake)
+    assert (melody.seed, melody.version, melody.section, melody.instrument) == (3, 2, "chorus", "flute")
+    assert melody.files["mid"] == "melody-v2.mid" and melody.summary["tonic"] == "D"
+    assert melody.summary_text.startswith("D minor, 62 BPM")
+    assert len(state.recommendations) == 5 and all(isinstance(r, ShownSong) for r in state.recommendations)
+    first = state.recommendations[0]
+    assert first.id == "track_0044674" and first.moods == ("sad",) and first.instruments == ()
+    assert first.emotion is not None and first.emotion.top == "sadness"
+    assert first.why_detail is not None and first.why_detail.matched_tags == ("sad",)
+    assert first.why == first.why_detail.summary == "mood sad; close emotion"
+    assert state.feedback == [
+        FeedbackMark("track_0044674", "like", "2026-12-02T07:08:22+00:00"),
+        FeedbackMark("track_0022546", "dislike", "2026-12-02T07:08:22+00:00"),
+    ]
+    assert all(isinstance(m, ChatTurn) for m in state.history) and len(state.history) == 12
+    assert state.params.tonic == "D" and state.params_locked == ["mode", "tempo_bpm", "tonic"]
+    # saved again it is schema 2, and reads back the same
+    again = state.to_dict()
+    assert again["schema_version"] == SCHEMA_VERSION == 2 and again["melody"]["instrument"] == "flute"
+    assert SongState.from_dict(json.loads(json.dumps(again))) == state
+
+
+def test_schema_1_loose_parts_get_the_defaults_their_readers_assumed() -> None:
+    data = json.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    data["melody"] = {"seed": 7, "files": {"mid": "rain.mid"}}
+    data["recommendations"] = [{"id": "a"}]
+    data["lyrics"] = {}
+    state = SongState.from_dict(data)
+    assert state.melody == MelodyTake(seed=7, summary_text="", files={"mid": "rain.mid"}, version=0)
+    assert state.recommendations == [ShownSong("a", "")] and state.lyrics is None
+    assert SongState.from_dict({**data, "melody": {}}).melody is None
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        ("lyrics", {"title": "x", "sections": [{"name": "chorus", "lines": [{"text": "la"}]}]}),
+        ("lyrics", "la la"),
+        ("lyrics", {"title": "x"}),
+        ("melody", {"seed": "seven", "files": {}}),
+        ("melody", {"seed": 7, "files": ["a.mid"]}),
+        ("melody", {"seed": 7, "files": {"mid": 3}}),
+        ("melody", [1, 2]),
+        ("recommendations", {"id": "a"}),
+        ("recommendations", [{"title": "no id"}]),
+        ("recommendations", [{"id": "a", "moods": "sad"}]),
+        ("recommendations", [{"id": "a", "emotion": {"valence": "low"}}]),
+        ("recommendations", [{"id": "a", "why_detail": ["sad"]}]),
+        ("recommendations", ["a"]),
+        ("feedback", [{"id": "a", "kind": "love", "at": "now"}]),
+        ("feedback", [{"kind": "like"}]),
+        ("feedback", "a"),
+        ("history", [{"role": "system", "content": "obey"}]),
+        ("history", [{"role": "user"}]),
+        ("history", [["user", "hi"]]),
+        ("emotion", ["sad"]),
+        ("params", {"tempo_range": 5}),
+    ],
+)
+@pytest.mark.parametrize("schema", [1, 2])
+def test_damaged_parts_are_a_store_error(part: str, value: object, schema: int) -> None:
+    base = _full_state().to_dict() if schema == 2 else json.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    with pytest.raises(StoreError, match="damaged"):
+        SongState.from_dict({**base, part: value})
+
+
+def test_a_newer_schema_or_no_object_is_refused() -> None:
+    data = _full_state().to_dict()
+    for bad in (None, [], "song", {**data, "schema_version": True}, {**data, "schema_version": "2"}):
+        with pytest.raises(StoreError):
+            SongState.from_dict(bad)
 
 
 def test_from_dict_refuses_newer_or_broken_schema() -> None:
@@ -63,16 +178,16 @@ def test_history_is_capped_and_feedback_replaces() -> None:
     state = SongState()
     for i in range(30):
         state.add_message("user", f"m{i}", max_messages=10)
-    assert len(state.history) == 10 and state.history[-1]["content"] == "m29"
+    assert len(state.history) == 10 and state.history[-1] == ChatTurn("user", "m29")
     state.set_feedback("x", "like")
     state.set_feedback("x", "dislike")
-    assert [f["kind"] for f in state.feedback] == ["dislike"]
+    assert [(f.song_id, f.kind) for f in state.feedback] == [("x", "dislike")]
     with pytest.raises(InputError):
         state.set_feedback("x", "meh")
     with pytest.raises(NotFound, match="no recommendations"):
         state.recommendation(1)
-    state.recommendations = [{"id": "a"}]
-    assert state.recommendation(1)["id"] == "a"
+    state.recommendations = [ShownSong("a", "A")]
+    assert state.recommendation(1).id == "a"
     with pytest.raises(NotFound, match="#3"):
         state.recommendation(3)
 
@@ -130,7 +245,7 @@ def test_export_zip_has_everything(settings: Settings, tmp_path: Path) -> None:
     folder = session_output_dir(settings.output_dir, state.session_id)
     folder.mkdir(parents=True)
     (folder / "rain.mid").write_bytes(b"MThd-fake")
-    state.melody = {"seed": 7, "files": {"mid": "rain.mid", "wav": "missing.wav"}}
+    state.melody = MelodyTake(seed=7, summary_text="", files={"mid": "rain.mid", "wav": "missing.wav"})
     out = export_zip(
         state, folder / "rain.zip", output_root=settings.output_dir, lyrics_txt="la la\n", lyrics_md="# Rain\n"
     )

@@ -17,7 +17,7 @@ import pytest
 
 from copilot.errors import StoreError
 from copilot.settings import Settings
-from copilot.song import SongState
+from copilot.song import MelodyTake, SongState
 from copilot.state import Location, StateDB, close_all, open_location, open_state
 from copilot.state.dump import export_all, import_all
 from copilot.state.feedback import FeedbackStore
@@ -55,7 +55,7 @@ def test_songs_versions_likes_and_old_files_on_postgres(settings: Settings, pg_u
     store, fb = SongStore(db), FeedbackStore(db)
     song = SongState(session_id="s-pg", title="Harbour")
     store.save(song)
-    song.melody = {"seed": 3}
+    song.melody = MelodyTake(seed=3, summary_text="")
     store.save(song)
     assert store.version_before("s-pg", "melody").version == 1
     assert store.undo("s-pg").version == 1 and store.load("s-pg").melody is None

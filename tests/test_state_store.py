@@ -16,8 +16,9 @@ from sqlalchemy import text
 from copilot import atomic
 from copilot.cli import main
 from copilot.errors import ConfigError, InputError, NotFound, StoreError
+from copilot.lyrics.form import Lyrics
 from copilot.settings import Settings
-from copilot.song import SongState
+from copilot.song import ChatTurn, MelodyTake, SongState
 from copilot.state import Location, StateDB, close_all, open_state
 from copilot.state.dump import export_all, import_all
 from copilot.state.engine import normalize_url, sqlite_url
@@ -26,6 +27,7 @@ from copilot.state.songs import SongStore
 from tests.state_checks import PROJECT_ROOT, check_sessions, kill_writers, run_sessions
 
 SESSION_SECONDS = 25.0
+SCHEMA_1 = Path(__file__).parent / "data" / "song_schema1.json"
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +44,10 @@ def test_saves_become_versions_and_undo_walks_back(settings: Settings) -> None:
     song.add_message("user", "hello")
     song.last_intent = "talk"
     assert store.save(song) == 1, "talk alone is not a version"
-    assert store.load("s-v").history == [{"role": "user", "content": "hello"}], "but it is kept"
-    song.lyrics = {"title": "Rain", "sections": []}
+    assert store.load("s-v").history == [ChatTurn("user", "hello")], "but it is kept"
+    song.lyrics = Lyrics("Rain", ())
     assert store.save(song) == 2
-    song.melody = {"seed": 7, "files": {}}
+    song.melody = MelodyTake(seed=7, summary_text="")
     song.params = song.params.__class__(tonic="D")
     assert store.save(song) == 3
     song.title = "Rain II"
@@ -58,8 +60,8 @@ def test_saves_become_versions_and_undo_walks_back(settings: Settings) -> None:
     assert before_melody.version == 2
     store.restore("s-v", before_melody.version)
     back = store.load("s-v")
-    assert back.melody is None and back.lyrics == {"title": "Rain", "sections": []} and back.title == "Rain"
-    assert back.history == [{"role": "user", "content": "hello"}], "the conversation is not rolled back"
+    assert back.melody is None and back.lyrics == Lyrics("Rain", ()) and back.title == "Rain"
+    assert back.history == [ChatTurn("user", "hello")], "the conversation is not rolled back"
     assert store.undo("s-v").version == 1 and store.load("s-v").lyrics is None
     with pytest.raises(NotFound, match="first"):
         store.undo("s-v")
@@ -97,8 +99,9 @@ def test_likes_are_rows_and_history_imports_are_recorded(settings: Settings) -> 
 
 def _old_files(home: Path) -> dict[Path, bytes]:
     song = SongState(session_id="s-old", title="Old Song")
-    song.lyrics = {"title": "Old Song", "sections": []}
+    song.lyrics = Lyrics("Old Song", ())
     atomic.write_json(home / "sessions" / "s-old.json", song.to_dict())
+    atomic.write_json(home / "sessions" / "s-schema1fix.json", json.loads(SCHEMA_1.read_text(encoding="utf-8")))
     (home / "sessions" / "s-broken.json").write_text("{")
     atomic.write_json(home / "feedback" / "users" / "ann.json", {"likes": {"a": 1.0, "b": 2.0}, "dislikes": {"c": 3.0}})
     atomic.write_json(home / "feedback" / "history.json", {"ann": {"a": 3}, "bob": {"d": 1}})
@@ -109,11 +112,13 @@ def test_old_json_files_are_imported_once_and_left_alone(settings: Settings) -> 
     files = _old_files(settings.home)
     db = open_state(settings)
     store, fb = SongStore(db), FeedbackStore(db)
-    assert [s.session_id for s in store.list()] == ["s-old"]
+    assert sorted(s.session_id for s in store.list()) == ["s-old", "s-schema1fix"]
     assert store.load("s-old").title == "Old Song" and [v.changed for v in store.history("s-old")] == [("new",)]
+    old = store.load("s-schema1fix")  # a schema-1 file is read typed and kept as schema 2
+    assert isinstance(old.melody, MelodyTake) and old.melody.instrument == "flute" and old.lyrics is not None
     assert fb.get("ann") == ({"a", "b"}, {"c"}) and fb.history() == {"ann": {"a": 3}, "bob": {"d": 1}}
     summary = export_all(db)["imports"][0]
-    assert summary["kind"] == "legacy-json" and summary["summary"]["songs"] == 1 and summary["summary"]["skipped"]
+    assert summary["kind"] == "legacy-json" and summary["summary"]["songs"] == 2 and summary["summary"]["skipped"]
     assert {p: p.read_bytes() for p in files} == files, "the old files are untouched"
     # a second start (a new engine, as a new process) imports nothing again
     atomic.write_json(settings.home / "feedback" / "users" / "zed.json", {"likes": {"z": 1.0}, "dislikes": {}})
@@ -158,7 +163,7 @@ def test_song_cli_history_undo_restore(settings: Settings, capsys: pytest.Captur
     store = SongStore(open_state(settings))
     song = SongState(session_id="s-cli", title="Cli")
     store.save(song)
-    song.melody = {"seed": 1}
+    song.melody = MelodyTake(seed=1, summary_text="")
     store.save(song)
     song.title = "Cli 2"
     store.save(song)
@@ -206,12 +211,31 @@ def test_a_damaged_row_is_a_store_error(settings: Settings) -> None:
 def test_a_song_saved_by_one_process_opens_in_another(settings: Settings) -> None:
     code = (
         "import sys; from pathlib import Path; from copilot.song import SongState, SongStore\n"
-        "s = SongState(session_id='s-proc', title='From afar'); s.lyrics = {'title': 'x', 'sections': []}\n"
+        "from copilot.lyrics.form import Lyrics\n"
+        "s = SongState(session_id='s-proc', title='From afar'); s.lyrics = Lyrics('x', ())\n"
         "SongStore(Path(sys.argv[1]) / 'sessions').save(s)\n"
     )
     subprocess.run([sys.executable, "-c", code, str(settings.home)], cwd=PROJECT_ROOT, check=True, timeout=60)
     got = SongStore(open_state(settings)).load("s-proc")
-    assert got.title == "From afar" and got.lyrics == {"title": "x", "sections": []}
+    assert got.title == "From afar" and got.lyrics == Lyrics("x", ())
+
+
+def test_a_schema_1_version_in_the_database_opens_and_saves_without_a_false_change(settings: Settings) -> None:
+    """A song whose versions were written by the schema-1 code (here: arriving in an old export)."""
+    content = json.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    session = {k: content.pop(k) for k in ("history", "updated", "last_intent")}
+    version = {"version": 1, "parent": None, "saved_at": content["created"], "changed": "new", "data": content}
+    song = {"id": "s-schema1fix", "title": content["title"], "created": content["created"],
+            "updated": session["updated"], "head": 1, "session": session, "versions": [version]}  # fmt: skip
+    db = open_state(settings)
+    assert import_all(db, {"format": "copilot-state", "version": 1, "songs": [song]}).versions == 1
+    store = SongStore(db)
+    state = store.load("s-schema1fix")
+    assert isinstance(state.melody, MelodyTake) and state.melody.version == 2 and len(state.history) == 12
+    assert store.save(state) == 1, "opening an old song and saving it unchanged adds no version"
+    state.melody = MelodyTake(seed=9, summary_text="new take", files={})
+    assert store.save(state) == 2 and store.history("s-schema1fix")[0].changed == ("melody",)
+    assert store.version_before("s-schema1fix", "melody").version == 1
 
 
 def test_two_processes_fifty_sessions_lose_nothing_on_sqlite(tmp_path: Path) -> None:

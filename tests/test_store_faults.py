@@ -22,7 +22,7 @@ from test_copilot_flow import LINES, small_catalog
 
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.store import SongStore as CatalogStore
-from copilot.copilot import Copilot, Event
+from copilot.chat import Copilot, Event
 from copilot.errors import StoreError
 from copilot.llm.base import ScriptedChatModel
 from copilot.settings import Settings
@@ -73,7 +73,7 @@ def test_server_killed_mid_chat_answers_from_the_last_copy_or_says_so(served) ->
     text, events, elapsed = timed_turn(cp, state, "recommend something happy for a sunny morning")
     assert elapsed < BOUND_S, f"took {elapsed:.1f} s with the server dead"
     assert not [e for e in events if e.kind == "error"], text
-    assert len(state.recommendations) == 5 and "happy" in " ".join(state.recommendations[0]["moods"])
+    assert len(state.recommendations) == 5 and "happy" in " ".join(state.recommendations[0].moods)
     assert "did not answer" in text and "copy of the catalog I read earlier" in text
 
     text, events, elapsed = timed_turn(cp, state, "more like #2")

@@ -189,14 +189,16 @@ FLAGGED_CHORUS = ("Hold on, hold on", "The night is long", "Sing me home", "Sing
 
 def song_store(home: Path) -> Any:
     """The running app's song store, opened from this process (the app's own class)."""
-    from copilot.copilot import Copilot
+    from copilot.chat import Copilot
 
     return Copilot.from_settings(Settings.from_env({"COPILOT_HOME": str(home)})).store
 
 
-def saved_sections(home: Path, song_id: str) -> list[dict[str, Any]]:
+def saved_sections(home: Path, song_id: str) -> list[Any]:
     """The lyric sections of a saved song, as the store holds them."""
-    return list(song_store(home).load(song_id).lyrics["sections"])
+    lyrics = song_store(home).load(song_id).lyrics
+    assert lyrics is not None
+    return list(lyrics.sections)
 
 
 def seed_flagged_song(home: Path, title: str) -> str:
@@ -208,7 +210,7 @@ def seed_flagged_song(home: Path, title: str) -> str:
     verse = Section("verse 1", "verse", "ABAB", (8,) * 4, lines=("The city sleeps in neon light", "I walk alone through falling rain", "Your voice is fading in the night", "I wonder if we'll meet again"))  # fmt: skip
     chorus = Section("chorus", "chorus", "XAXA", (4,) * 4, FLAGGED_CHORUS, flags=(flag,))
     state = SongState(title=title, form=["verse", "chorus", "chorus"])
-    state.lyrics = Lyrics(title, (verse, chorus, chorus), theme="a rainy night").to_dict()
+    state.lyrics = Lyrics(title, (verse, chorus, chorus), theme="a rainy night")
     song_store(home).save(state)
     return state.session_id
 
@@ -241,11 +243,11 @@ def test_editing_the_lyric_table_sets_locks_checks_and_saves(app: RunningApp) ->
     assert "locked" in note and not note.startswith("Sorry"), note
     assert table[1][LINE_COLUMN] == "I walk" and table[1][3] == "2 (off)" and table[1][LOCK_COLUMN] is True
     verse = saved_sections(app.home, song_id)[0]
-    assert verse["lines"][1] == "I walk" and verse["locked"] == [1]
+    assert verse.lines[1] == "I walk" and verse.locked == (1,)
     # the page sends each edit twice, both with the table from before the edit: the repeat
     # must not undo the lock (its lock cell still shows the line unlocked)
     client.predict(table_of(rows), api_name="/edit_lyrics")
-    assert saved_sections(app.home, song_id)[0]["locked"] == [1]
+    assert saved_sections(app.home, song_id)[0].locked == (1,)
 
     # a refused line: a clear message, the song kept as it was
     bad = [list(r) for r in table]
@@ -262,7 +264,7 @@ def test_editing_the_lyric_table_sets_locks_checks_and_saves(app: RunningApp) ->
     out = client.predict(table_of(rows), api_name="/edit_lyrics")
     assert [r[LOCK_COLUMN] for r in out[1]["data"]][7:] == [False] * 5
     saved = saved_sections(app.home, song_id)
-    assert saved[1]["locked"] == [] and saved[0]["locked"] == [1]
+    assert saved[1].locked == () and saved[0].locked == (1,)
     # hostile input through the API
     for value in (None, "x", "9|9|9", "2|1|1", 12):
         try:

@@ -17,7 +17,6 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -82,15 +81,6 @@ def interactions_from(
     for user, songs in history.items():
         out += [(user, s, history_weight(p, top)) for s, p in songs.items()]
     return out
-
-
-def __getattr__(name: str) -> Any:
-    """``FeedbackStore`` moved to :mod:`copilot.state.feedback` (the state database); still importable here."""
-    if name == "FeedbackStore":
-        from copilot.state.feedback import FeedbackStore
-
-        return FeedbackStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def profile_scores(

@@ -68,17 +68,24 @@ class Filters:
 
     ``require_genres``: a song must carry at least one; ``exclude_tags``: a song carrying any
     (as mood, genre or instrument) is dropped. ``same_artist_ok``: turn off artist diversity.
+    ``require_instruments``: a song must carry every one ("with piano and cello").
     """
 
     instrumental: bool | None = None
     require_genres: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     same_artist_ok: bool = False
+    require_instruments: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
         """True when nothing is constrained."""
-        return self.instrumental is None and not self.require_genres and not self.exclude_tags
+        return (
+            self.instrumental is None
+            and not self.require_genres
+            and not self.exclude_tags
+            and not self.require_instruments
+        )
 
     def describe(self) -> list[str]:
         """Short human phrases, e.g. ["only instrumental", "no christmas"]."""
@@ -88,6 +95,7 @@ class Filters:
         if self.instrumental is False:
             out.append("only with vocals")
         out += [f"only {g}" for g in self.require_genres]
+        out += [f"with {i}" for i in self.require_instruments]
         out += [f"no {t}" for t in self.exclude_tags]
         return out
 

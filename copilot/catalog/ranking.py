@@ -128,6 +128,10 @@ def filter_mask(index: CatalogIndex, filters: Filters) -> np.ndarray:
         for g in filters.require_genres:
             keep[index.rows_with(g)] = True
         mask &= keep
+    for tag in filters.require_instruments:
+        keep = np.zeros(index.size, dtype=bool)
+        keep[index.rows_with(tag)] = True
+        mask &= keep
     for tag in filters.exclude_tags:
         mask[index.rows_with(tag)] = False
     return mask

@@ -5,7 +5,7 @@
 - ``store``: anything with ``snapshot() -> CatalogIndex`` (normally :class:`SongStore`);
 - ``embedder``: a :class:`~copilot.embedder.Embedder`;
 - ``analyzer``: an emotion analyzer (``analyze(text) -> Emotion``) or None;
-- ``feedback``: a :class:`FeedbackStore` or None.
+- ``feedback``: a :class:`FeedbackSource` (the state database's likes) or None.
 
 Three entry points: :meth:`recommend` (a mood prompt), :meth:`more_like` (a song or an
 earlier result: "more like #2") and :meth:`like_text` (a lyric or any text).
@@ -20,7 +20,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,8 +35,16 @@ from copilot.embedder import Embedder
 from copilot.errors import InputError, ModelError, NotFound
 from copilot.types import Emotion
 
-if TYPE_CHECKING:
-    from copilot.state.feedback import FeedbackStore
+
+class FeedbackSource(Protocol):
+    """What the recommender needs from the likes store (:class:`copilot.state.feedback.FeedbackStore`)."""
+
+    def get(self, user: str) -> tuple[set[str], set[str]]: ...
+
+    def record(self, user: str, song_id: str, liked: bool) -> None: ...
+
+    def interactions(self) -> list[tuple[str, str, float]]: ...
+
 
 MAX_PROMPT_CHARS = 2_000
 MAX_TEXT_CHARS = 20_000
@@ -57,7 +65,7 @@ class IndexSource(Protocol):
 @dataclass(frozen=True)
 class Recommendation:
     """One recommended song. ``score``: the hybrid score; ``why``: the reasons (see ranking.explain);
-    ``emotion``: {"valence", "arousal", "top"} when known."""
+    ``emotion``: {"valence", "arousal", "top"} when known; ``instruments``: the catalog's instrument tags."""
 
     id: str
     title: str
@@ -69,6 +77,7 @@ class Recommendation:
     url: str = ""
     emotion: dict[str, Any] | None = None
     parts: dict[str, float] = field(default_factory=dict)
+    instruments: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -80,6 +89,7 @@ class Recommendation:
             "why": self.why,
             "moods": list(self.moods),
             "genres": list(self.genres),
+            "instruments": list(self.instruments),
             "url": self.url,
             "emotion": self.emotion,
         }
@@ -200,7 +210,7 @@ class Recommender:
         store: IndexSource,
         embedder: Embedder,
         analyzer: Any = None,
-        feedback: FeedbackStore | None = None,
+        feedback: FeedbackSource | None = None,
         weights: Weights | None = None,
     ) -> None:
         self.store = store
@@ -246,9 +256,15 @@ class Recommender:
         return self._run(query, index, k, user, diverse)
 
     def more_like(
-        self, seed: str | Recommendation, k: int = 10, user: str | None = None, *, diverse: bool = True
+        self,
+        seed: str | Recommendation,
+        k: int = 10,
+        user: str | None = None,
+        *,
+        diverse: bool = True,
+        filters: Filters | None = None,
     ) -> list[Recommendation]:
-        """Songs like a stored song (by id) or an earlier result ("more like #2")."""
+        """Songs like a stored song (by id) or an earlier result ("more like #2"), within ``filters``."""
         _check_k(k)
         song_id = seed.id if isinstance(seed, Recommendation) else str(seed)
         index = self.store.snapshot()
@@ -261,14 +277,26 @@ class Recommender:
             vec = vec + chunks.mean(axis=0)
             vec /= max(float(np.linalg.norm(vec)), 1e-9)
         target = (float(index.valence[row]), float(index.arousal[row])) if index.has_emotion[row] else None
-        query = Query(vector=vec, target_va=target, tag_boost=index.moods[row], exclude_ids=frozenset({song_id}))
+        query = Query(
+            vector=vec,
+            target_va=target,
+            tag_boost=index.moods[row],
+            exclude_ids=frozenset({song_id}),
+            filters=filters or Filters(),
+        )
         if self.feedback is not None:
             model = cf.fit(self.feedback.interactions())
             query = replace(query, cf=cf.align(cf.item_scores(model, song_id), index.ids, index.row_of))
         return self._run(query, index, k, user, diverse)
 
     def like_text(
-        self, text: str, k: int = 10, user: str | None = None, *, diverse: bool = True
+        self,
+        text: str,
+        k: int = 10,
+        user: str | None = None,
+        *,
+        diverse: bool = True,
+        filters: Filters | None = None,
     ) -> list[Recommendation]:
         """Songs whose lyrics (and mood) resemble ``text``, e.g. a lyric being written."""
         text = (text or "").strip()
@@ -282,7 +310,7 @@ class Recommender:
         vecs = self.embedder.embed(pieces[:64])
         vec = vecs.mean(axis=0)
         vec /= max(float(np.linalg.norm(vec)), 1e-9)
-        query = self._with_emotion(Query(vector=vec), text)
+        query = self._with_emotion(Query(vector=vec, filters=filters or Filters()), text)
         w = replace(self.weights, lyric=max(self.weights.lyric, 1.0), tag=self.weights.tag * 0.5)
         return self._run(query, index, k, user, diverse, w)
 
@@ -353,6 +381,7 @@ class Recommender:
             why=s.why,
             moods=split_tags(meta.get("moods")),
             genres=split_tags(meta.get("genres")),
+            instruments=split_tags(meta.get("instruments")),
             url=str(meta.get("url", "")),
             emotion=emotion,
             parts=s.parts,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copilot.errors import CatalogError
+from copilot.text import strip_invisible
 
 SCHEMA_VERSION = 1
 """Bumped when the stored form of a song changes (forces re-embedding on import)."""
@@ -37,26 +38,8 @@ MAX_EXTRA_KEYS = 50
 MAX_EXTRA_VALUE = 2_000
 """Caps in characters (after cleaning). A row over any cap is rejected, never truncated."""
 
-_INVISIBLE = re.compile(
-    "[\u200b-\u200f"  # zero-width space/non-joiner/joiner, LRM, RLM
-    "\u202a-\u202e"  # bidi embeddings and overrides
-    "\u2060-\u2064"  # word joiner, invisible operators
-    "\u2066-\u2069"  # bidi isolates
-    "\ufeff"  # BOM / zero-width no-break space
-    "\u00ad"  # soft hyphen
-    "\U000e0000-\U000e007f]"  # Unicode tag characters
-)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ID_OK = re.compile(r"^[^\s\x00-\x1f]+$")
-
-
-def strip_invisible(text: str) -> str:
-    """Remove zero-width, bidi-control, tag and BOM characters from ``text``.
-
-    >>> strip_invisible("sa\\u200bd\\u202e")
-    'sad'
-    """
-    return _INVISIBLE.sub("", text)
 
 
 @dataclass(frozen=True)

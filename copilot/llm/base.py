@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict, runtime_checkable
+from typing import Any, Protocol, TypedDict, runtime_checkable
 
 
 class Message(TypedDict):
@@ -24,7 +24,13 @@ class Message(TypedDict):
 @runtime_checkable
 class ChatModel(Protocol):
     """A chat LLM. ``max_tokens`` caps generated tokens; ``temperature`` in [0, 2];
-    ``seed`` makes sampling repeatable where the backend supports it."""
+    ``seed`` makes sampling repeatable where the backend supports it.
+
+    Structured replies: ``grammar`` (GBNF text) constrains the reply where the backend
+    samples under a grammar (the embedded llama.cpp server); ``json_schema`` (a JSON
+    Schema object) is sent as ``response_format`` to other OpenAI-compatible endpoints.
+    Give both for a reply that must be JSON of one shape: each backend uses the one it
+    understands. Models that cannot constrain their output ignore them."""
 
     name: str
 
@@ -36,6 +42,8 @@ class ChatModel(Protocol):
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         """Yield the reply as text chunks as they arrive. Raises :class:`~copilot.errors.LLMError`."""
         ...
@@ -48,6 +56,8 @@ class ChatModel(Protocol):
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
         """Return the whole reply. Raises :class:`~copilot.errors.LLMError`."""
         ...
@@ -65,6 +75,8 @@ class StreamsByCompleting:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
         raise NotImplementedError
 
@@ -76,8 +88,18 @@ class StreamsByCompleting:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        text = self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
+        text = self.complete(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            grammar=grammar,
+            json_schema=json_schema,
+        )
         for i in range(0, len(text), 8):
             yield text[i : i + 8]
 
@@ -87,13 +109,15 @@ class ScriptedChatModel(StreamsByCompleting):
     """A chat model that replays queued replies in order: for tests of logic around the LLM.
 
     ``replies`` are returned one per call; when they run out, ``default`` is returned.
-    Every call's messages are recorded in ``calls``.
+    Every call's messages are recorded in ``calls``, its ``grammar`` and ``json_schema``
+    (as a dict with those two keys) in ``constraints``.
     """
 
     replies: Iterable[str] = ()
     default: str = ""
     name: str = "scripted"
     calls: list[list[Message]] = field(default_factory=list)
+    constraints: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._queue: deque[str] = deque(self.replies)
@@ -110,6 +134,9 @@ class ScriptedChatModel(StreamsByCompleting):
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
         self.calls.append(list(messages))
+        self.constraints.append({"grammar": grammar, "json_schema": json_schema})
         return self._queue.popleft() if self._queue else self.default

@@ -119,6 +119,10 @@ class OpenAIChatModel:
     ``max_tokens``: default and upper cap of generated tokens per request.
     ``endpoint_setting``: the setting named when the endpoint cannot be reached
     (``COPILOT_LLM_BASE_URL`` for a remote endpoint, ``COPILOT_LOCAL_MODEL`` for ours).
+    ``accepts_grammar``: the endpoint is llama-cpp-python's server, which samples under a
+    GBNF ``grammar`` field (sent in the request body) but rejects a ``json_schema``
+    response format; otherwise a ``json_schema`` goes out as ``response_format`` and a
+    ``grammar`` is not sent.
     """
 
     def __init__(
@@ -133,6 +137,7 @@ class OpenAIChatModel:
         max_tokens: int = 600,
         name: str | None = None,
         endpoint_setting: str = "COPILOT_LLM_BASE_URL",
+        accepts_grammar: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
@@ -142,6 +147,7 @@ class OpenAIChatModel:
         self.max_tokens = int(max_tokens)
         self.name = name or model
         self.endpoint_setting = endpoint_setting
+        self.accepts_grammar = bool(accepts_grammar)
         self.__key = api_key or ""  # name-mangled, never printed
         self._client: Any = None
         self._lock = threading.Lock()
@@ -160,8 +166,13 @@ class OpenAIChatModel:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        """Yield the reply as text chunks as they arrive. Raises :class:`LLMError`."""
+        """Yield the reply as text chunks as they arrive. Raises :class:`LLMError`.
+
+        ``grammar`` / ``json_schema`` constrain the reply (see :class:`~copilot.llm.base.ChatModel`
+        and ``accepts_grammar``)."""
         tokens = self.max_tokens if max_tokens is None else max(1, min(int(max_tokens), self.max_tokens))
         request: dict[str, Any] = {
             "model": self.model,
@@ -174,6 +185,7 @@ class OpenAIChatModel:
             request["seed"] = int(seed)
         if stop:
             request["stop"] = list(stop)
+        request.update(self._constraint(grammar, json_schema))
         system = "\n".join(m["content"] for m in request["messages"] if m["role"] == "system")
         return _guarded(self._generate(request, tokens * CHARS_PER_TOKEN_CAP), instruction_text(system))
 
@@ -185,11 +197,40 @@ class OpenAIChatModel:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
         """Return the whole reply (streamed underneath, with the same guards)."""
-        return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop))
+        return "".join(
+            self.stream(
+                messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=seed,
+                stop=stop,
+                grammar=grammar,
+                json_schema=json_schema,
+            )
+        )
 
     # ------------------------------------------------------------------ internals
+    def _constraint(self, grammar: str | None, json_schema: dict[str, Any] | None) -> dict[str, Any]:
+        """The request fields that constrain the reply to ``grammar`` or ``json_schema``."""
+        if self.accepts_grammar:
+            if grammar:
+                return {"extra_body": {"grammar": grammar}}
+            if json_schema:  # llama-cpp-python turns a schema in a json_object format into a grammar
+                return {"response_format": {"type": "json_object", "schema": json_schema}}
+            return {}
+        if json_schema:
+            return {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "reply", "schema": json_schema, "strict": False},
+                }
+            }
+        return {}
+
     def _sdk(self) -> Any:
         with self._lock:
             if self._client is None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from copilot.llm.base import ChatModel, Message
 from copilot.llm.client import OpenAIChatModel, redact_url
@@ -80,6 +81,7 @@ class EmbeddedChatModel:
                     max_tokens=s.llm_max_tokens,
                     name=self.name,
                     endpoint_setting="COPILOT_LOCAL_MODEL",
+                    accepts_grammar=True,
                 )
             return self._client
 
@@ -91,9 +93,19 @@ class EmbeddedChatModel:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         """See :meth:`ChatModel.stream`; the first call waits for the model to load."""
-        yield from self._model().stream(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
+        yield from self._model().stream(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            grammar=grammar,
+            json_schema=json_schema,
+        )
 
     def complete(
         self,
@@ -103,9 +115,19 @@ class EmbeddedChatModel:
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
         """See :meth:`ChatModel.complete`."""
-        return self._model().complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
+        return self._model().complete(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            grammar=grammar,
+            json_schema=json_schema,
+        )
 
 
 class LLMRuntime:

@@ -22,7 +22,7 @@ import base64
 import binascii
 import re
 
-from copilot.catalog.records import strip_invisible
+from copilot.text import strip_invisible
 
 ROLE_MARKERS = re.compile(
     r"<\|[A-Za-z_][A-Za-z0-9_]{0,30}\|>"  # ChatML / Llama 3 / Phi special tokens

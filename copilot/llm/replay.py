@@ -10,7 +10,8 @@ prompts shows up as a failing test until the replies are recorded again
 (``python bench/record_replies.py``).
 
 A request is keyed by a hash of everything that shapes the reply: the messages,
-``max_tokens``, ``temperature``, ``seed`` and ``stop`` (or the scored text).
+``max_tokens``, ``temperature``, ``seed`` and ``stop`` (or the scored text), and the
+``grammar`` and ``json_schema`` when given (a request without them keys as it always did).
 """
 
 from __future__ import annotations
@@ -36,19 +37,22 @@ def chat_key(
     temperature: float,
     seed: int | None,
     stop: Sequence[str] | None,
+    grammar: str | None = None,
+    json_schema: dict[str, Any] | None = None,
 ) -> str:
     """The key of one chat request."""
-    blob = json.dumps(
-        {
-            "messages": [[m["role"], m["content"]] for m in messages],
-            "max_tokens": max_tokens,
-            "temperature": round(float(temperature), 4),
-            "seed": seed,
-            "stop": list(stop or ()),
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+    shape: dict[str, Any] = {
+        "messages": [[m["role"], m["content"]] for m in messages],
+        "max_tokens": max_tokens,
+        "temperature": round(float(temperature), 4),
+        "seed": seed,
+        "stop": list(stop or ()),
+    }
+    if grammar:
+        shape["grammar"] = grammar
+    if json_schema:
+        shape["json_schema"] = json_schema
+    blob = json.dumps(shape, sort_keys=True, ensure_ascii=False)
     return "chat:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
 
 
@@ -80,10 +84,20 @@ class Recorder(StreamsByCompleting):
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
-        reply = self.model.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop)
+        reply = self.model.complete(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            grammar=grammar,
+            json_schema=json_schema,
+        )
         with self._lock:
-            key = chat_key(messages, max_tokens, temperature, seed, stop)
+            key = chat_key(messages, max_tokens, temperature, seed, stop, grammar, json_schema)
             self.entries[key] = {"asked": _asked(messages), "reply": reply}
         return reply
 
@@ -102,9 +116,12 @@ class Recorder(StreamsByCompleting):
 
 
 class Replay(StreamsByCompleting):
-    """Answers recorded requests with their recorded replies (see the module doc)."""
+    """Answers recorded requests with their recorded replies (see the module doc).
 
-    def __init__(self, path: Path) -> None:
+    ``record_command`` is named in the error for a request that was not recorded."""
+
+    def __init__(self, path: Path, *, record_command: str = "python bench/record_replies.py") -> None:
+        self.record_command = record_command
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -121,7 +138,7 @@ class Replay(StreamsByCompleting):
         if key not in self.entries:
             raise NotFound(
                 f"no recorded reply for this request in {self.path.name} ({asked[:120]!r}); "
-                "record again: python bench/record_replies.py"
+                f"record again: {self.record_command}"
             )
         self.used.add(key)
         return self.entries[key]["reply"]
@@ -134,8 +151,11 @@ class Replay(StreamsByCompleting):
         temperature: float = 0.7,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> str:
-        return str(self._get(chat_key(messages, max_tokens, temperature, seed, stop), _asked(messages)))
+        key = chat_key(messages, max_tokens, temperature, seed, stop, grammar, json_schema)
+        return str(self._get(key, _asked(messages)))
 
     def continuation_logprobs(self, prefix: str, text: str) -> list[float]:
         return [float(v) for v in self._get(score_key(prefix, text), text[-120:])]

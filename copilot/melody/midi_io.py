@@ -13,10 +13,12 @@ import mido
 
 from copilot.melody.model import Melody, Note
 from copilot.theory import Key
+from copilot.vocab import MELODY_PROGRAMS
 
 TICKS_PER_BEAT = 480
 PROGRAMS = {"melody": 73, "chords": 0, "bass": 33}
-"""General MIDI programs (0-based): flute for the tune, piano chords, fingered bass."""
+"""General MIDI programs (0-based): flute for the tune (unless the params name another
+instrument, :data:`copilot.vocab.MELODY_PROGRAMS`), piano chords, fingered bass."""
 
 _MAJOR_NAMES = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C", 1: "G", 2: "D", 3: "A",
                 4: "E", 5: "B", 6: "F#", 7: "C#"}  # fmt: skip
@@ -97,7 +99,8 @@ def melody_to_midi(melody: Melody) -> mido.MidiFile:
     mid.tracks.append(conductor)
 
     swing = melody.params.rhythmic_feel == "swing"
-    mid.tracks.append(_track("Melody", 0, PROGRAMS["melody"], _note_events(melody.notes, 0, swing, lyrics=True)))
+    lead = MELODY_PROGRAMS.get(melody.params.instrument, PROGRAMS["melody"])
+    mid.tracks.append(_track("Melody", 0, lead, _note_events(melody.notes, 0, swing, lyrics=True)))
     chord_notes = tuple(
         Note(c.start, c.duration, p, max(1, melody.params.dynamics - 22)) for c in melody.chords for p in c.pitches
     )

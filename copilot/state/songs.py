@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from copilot import atomic
-from copilot.errors import InputError, NotFound, StoreError
-from copilot.song import SongInfo, SongState, check_session_id, find_song, now_iso
+from copilot.errors import CopilotError, InputError, NotFound, StoreError
+from copilot.song import SCHEMA_VERSION, SongInfo, SongState, check_session_id, find_song, now_iso
 from copilot.state import sql
 from copilot.state.db import StateDB, home_location, open_location
 from copilot.state.schema import song_versions as V
@@ -54,6 +54,18 @@ def split_state(state: SongState) -> tuple[dict[str, Any], dict[str, Any]]:
     data = sql.loads(sql.dumps(state.to_dict()), "a song")
     session = {k: data.pop(k) for k in UNVERSIONED}
     return data, session
+
+
+def current_form(content: Any) -> Any:
+    """A saved version's content as this copilot writes it: one in an older schema is read
+    (migrated) and written again, so that saving an old song unchanged adds no version and
+    the changes of the next one name what really changed. Damaged content is left as it is."""
+    if not isinstance(content, dict) or content.get("schema_version") == SCHEMA_VERSION:
+        return content
+    try:
+        return split_state(SongState.from_dict(content))[0]
+    except CopilotError:
+        return content
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...]:
@@ -93,7 +105,7 @@ class SongStore:
                 {"id": sid, "title": state.title, "created": state.created, "updated": state.updated, "session": "{}"},
             )
             head = conn.execute(select(S.c.head).where(S.c.id == sid).with_for_update()).scalar_one_or_none()
-            before = _content(conn, sid, head) if head is not None else None
+            before = current_form(_content(conn, sid, head)) if head is not None else None
             if before != content:
                 latest = conn.execute(select(func.max(V.c.version)).where(V.c.song_id == sid)).scalar_one_or_none()
                 version = int(latest or 0) + 1

@@ -1,0 +1,111 @@
+"""Talk: questions and opinions (the model answers with the song as context), title ideas,
+a story that sets the song's mood, help, and small talk."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from copilot.chat import songops
+from copilot.chat.events import Event, changed, say
+from copilot.chat.turn import Handler, Turn
+from copilot.chat.understand import Intent
+from copilot.errors import NotFound
+
+DEFAULT_TITLES = 5
+MAX_TITLES = 12
+TITLE_CHARS = 60
+
+
+def ask(turn: Turn) -> Iterator[Event]:
+    """A question, an opinion, a brainstorm: the model answers, the song quoted as data.
+    A shown result named in the question ("why #2?") is quoted with its reasons."""
+    extra = ""
+    ref = turn.details.ref
+    if ref is not None and turn.state.recommendations:
+        number = len(turn.state.recommendations) if ref == -1 else ref
+        song = turn.state.recommendation(number)
+        extra = f"Details of #{number} {song.title}: moods {', '.join(song.moods)}; reasons {song.why}"
+    yield from turn.services.stream_chat(turn.text, turn.state, extra, prompt="chat_system")
+
+
+def chitchat(turn: Turn) -> Iterator[Event]:
+    yield from turn.services.stream_chat(turn.text, turn.state)
+
+
+HELP_TEXT = (
+    "I work on one song with you. Try:\n"
+    "- tell me who or what the song is for: I take its mood from your words\n"
+    "- recommend songs for a rainy night drive, with piano, no dubstep / more like #2 / I like #1\n"
+    "- write a chorus about her kitchen / redo line 2 of the verse / make the last line more hopeful\n"
+    "- rhymes for fire / syllables in 'hold on tight' / three title ideas\n"
+    "- put a slow melody to the chorus in F major, on piano / faster / in 3/4 / drop it a whole step\n"
+    "- what chords would suit the chorus? (any question about the song or music)\n"
+    "- play it / export / undo / back to before the melody / open my song from yesterday / new song"
+)
+
+
+def help_(turn: Turn) -> Iterator[Event]:
+    yield say(HELP_TEXT)
+
+
+def set_mood(turn: Turn) -> Iterator[Event]:
+    """A story or a feeling about the song: its emotion becomes the song's mood, its words the song's theme."""
+    if turn.emotion is None:
+        raise NotFound("I can't read moods right now (the emotion model is not set up); try: make it sadder")
+    songops.apply_mood(turn.state, turn.emotion, turn.text)
+    yield changed("mood", "params")
+    p = turn.state.params
+    yield say(
+        f"I hear {turn.emotion.summary} in that. I set the song's mood to match ({p.tonic} {p.mode}, "
+        f"around {p.tempo_bpm} BPM) and I'll keep what you told me as what the song is about. "
+        "Ask for a title, a verse or chorus, a melody, or songs with this feeling."
+    )
+
+
+_NUMBERING = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.):]|#\d{1,2})\s*")
+
+
+def parse_titles(reply: str, count: int) -> list[str]:
+    """Title lines from a model reply: numbering, quotes and trailing notes removed, duplicates dropped.
+
+    >>> parse_titles('1. "Bread and Radio"\\n2. Flour on the Sill - a warm one\\n3. bread and radio', 3)
+    ['Bread and Radio', 'Flour on the Sill']
+    """
+    out: dict[str, str] = {}
+    for line in reply.splitlines():
+        text = _NUMBERING.sub("", line).strip()
+        text = re.split(r"\s+[-–—:]\s+|\s+\(", text)[0].strip(" \"'“”*_.")
+        if not text or len(text) > TITLE_CHARS or text.lower().startswith(("here are", "title", "sure")):
+            continue
+        out.setdefault(text.lower(), text)
+    return list(out.values())[:count]
+
+
+def titles(turn: Turn) -> Iterator[Event]:
+    """N title ideas drawn from the song's lyrics, theme and mood; a title given in quotes is set."""
+    given = turn.details.text
+    if given and len(given) <= TITLE_CHARS:
+        turn.state.title = given.strip()
+        yield changed("title")
+        yield say(f'The song is now called "{turn.state.title}".')
+        return
+    count = max(1, min(turn.details.count or DEFAULT_TITLES, MAX_TITLES))
+    ask_for = f"Suggest {count} titles for this song. {turn.text}"
+    reply = "".join(e.text for e in turn.services.stream_chat(ask_for, turn.state, prompt="titles") if e.kind == "text")
+    found = parse_titles(reply, count)
+    if not found:
+        yield say("I couldn't come up with titles just now; tell me a bit more about the song and ask again.")
+        return
+    lines = [f"{i}. {t}" for i, t in enumerate(found, 1)]
+    short = f" (I only had {len(found)} good ones)" if len(found) < count else ""
+    yield say(f"Title ideas{short}:\n" + "\n".join(lines) + '\nSay "call it ..." to name the song.')
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.ASK: ask,
+    Intent.CHITCHAT: chitchat,
+    Intent.HELP: help_,
+    Intent.SET_MOOD: set_mood,
+    Intent.TITLES: titles,
+}
