@@ -9,7 +9,8 @@ intents match the label, then:
 
 * latency: p50 / p95 seconds per message with the prompt prefix in the server's cache
   (the fixed system prompt and examples were the last thing evaluated), over all messages
-  and over those sent while the machine was otherwise quiet (1-minute load < 2.5),
+  and over those during which other processes used little CPU (under a quarter of the
+  machine, from ``/proc``: the machine is shared),
   the first message after start-up, and messages read right after an unrelated chat
   request pushed the prefix out of the cache (``--cold N`` of them, not recorded);
 * agreement with the labels: all intents in order, the first intent, and each labelled
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -41,8 +41,34 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "tests" / "data" / "recorded" / "understand_default_model.json"
 MESSAGES = ROOT / "tests" / "data" / "recorded" / "understand_requests.jsonl"
 SUMMARY = ROOT / "bench" / "out" / "understand_llm.json"
-QUIET_LOAD = 2.5
-"""1-minute load average (2 cores) under which a timing counts as taken on a quiet machine."""
+QUIET_SHARE = 0.25
+"""A timing counts as quiet when processes other than the model server used less than this
+share of all CPU time while it ran."""
+
+
+class CpuMeter:
+    """The share of all CPU time used by processes other than ``pid`` between two reads (Linux)."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        self._last = self._read()
+
+    def _read(self) -> tuple[int, int, int] | None:
+        try:
+            cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+            own = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError, IndexError):
+            return None
+        idle = cpu[3] + cpu[4]  # idle + iowait
+        return sum(cpu), sum(cpu) - idle, int(own[11]) + int(own[12])  # total, busy, server utime+stime
+
+    def others(self) -> float | None:
+        """Others' share since the last call (None where /proc cannot be read)."""
+        now, last = self._read(), self._last
+        self._last = now
+        if now is None or last is None or now[0] <= last[0]:
+            return None
+        return max(0.0, ((now[1] - last[1]) - (now[2] - last[2])) / (now[0] - last[0]))
 
 
 def load_messages(path: Path = MESSAGES) -> list[dict[str, Any]]:
@@ -131,6 +157,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def _pct(share: float | None) -> str:
+    return " ?%" if share is None else f"{100 * share:3.0f}%"
+
+
 def _show(reqs: Any) -> str:
     return json.dumps([r.to_json() for r in reqs], ensure_ascii=False) if reqs else "None"
 
@@ -156,17 +186,19 @@ def main(argv: list[str] | None = None) -> int:
         load_s = time.monotonic() - started
         print(f"# {rt.describe()}: loaded in {load_s:.1f} s, {settings.llm_threads} threads", flush=True)
         rec = Recorder(rt.chat_model)
-        readings, seconds, loads = [], [], []
+        readings, seconds, others = [], [], []
+        meter = CpuMeter(rt.server.pid if rt.server else None)
         for row in rows:
-            loads.append(os.getloadavg()[0])  # the machine is shared: note how busy it was
+            meter.others()
             t0 = time.monotonic()
             reqs = read(row, rec)
             seconds.append(time.monotonic() - t0)
+            others.append(meter.others())  # the machine is shared: how busy was the rest of it
             readings.append(reqs)
             want = "+".join(r["intent"] for r in row["requests"])
             mark = "ok " if reqs and [r.intent.value for r in reqs] == want.split("+") else "MISS"
             print(
-                f"{row['id']} {seconds[-1]:5.2f}s load {loads[-1]:4.1f} {mark} [{want}] {row['text'][:60]!r} -> {_show(reqs)}",
+                f"{row['id']} {seconds[-1]:5.2f}s others {_pct(others[-1])} {mark} [{want}] {row['text'][:60]!r} -> {_show(reqs)}",
                 flush=True,
             )
         if not args.no_save:
@@ -185,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             cold.append(time.monotonic() - t0)
             print(f"cold {row['id']} {cold[-1]:5.2f}s", flush=True)
     warm = seconds[1:]  # the first message paid for evaluating the fixed prefix
-    quiet = [s for s, load in zip(warm, loads[1:], strict=True) if load < QUIET_LOAD]
+    quiet = [s for s, o in zip(warm, others[1:], strict=True) if o is not None and o < QUIET_SHARE]
+    busy = [o for o in others if o is not None]
     summary = {
         "model": rt.describe(),
         "threads": settings.llm_threads,
@@ -199,12 +232,12 @@ def main(argv: list[str] | None = None) -> int:
             "max_s": round(max(warm), 2),
         },
         "warm_quiet": {
-            "load_below": QUIET_LOAD,
+            "others_cpu_below": QUIET_SHARE,
             "n": len(quiet),
             "p50_s": round(percentile(quiet, 0.5), 2),
             "p95_s": round(percentile(quiet, 0.95), 2),
         },
-        "load_mean": round(statistics.fmean(loads), 2),
+        "others_cpu_mean": round(statistics.fmean(busy), 2) if busy else None,
         "cold": {"n": len(cold), "p50_s": round(percentile(cold, 0.5), 2), "max_s": round(max(cold, default=0), 2)},
         "agreement": agreement(rows, readings),
     }

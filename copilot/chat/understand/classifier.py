@@ -24,23 +24,27 @@ from typing import Any
 
 import numpy as np
 
+from copilot.chat.understand.refs import find_title_ref
 from copilot.chat.understand.requests import Intent, SongContext
 from copilot.errors import ModelError
 
 MODEL_PATH = Path(__file__).with_name("intent_model.npz")
 INTENTS: tuple[Intent, ...] = tuple(Intent)
-CONTEXT_WIDTH = 3 + len(INTENTS) + 1
-"""Context features: has results, has lyrics, has melody, last intent one-hot (+ none)."""
+CONTEXT_WIDTH = 4 + len(INTENTS) + 1
+"""Context features: has results, has lyrics, has melody, names a shown result by its title or
+artist, last intent one-hot (+ none)."""
 
 
-def context_vector(ctx: SongContext) -> np.ndarray:
-    """The song context as numbers (see :data:`CONTEXT_WIDTH`)."""
+def context_vector(ctx: SongContext, text: str = "") -> np.ndarray:
+    """The song context (and whether ``text`` names a shown result) as numbers (see :data:`CONTEXT_WIDTH`)."""
     vec = np.zeros(CONTEXT_WIDTH, dtype=np.float32)
     vec[0] = float(ctx.n_results > 0)
     vec[1] = float(bool(ctx.sections))
     vec[2] = float(ctx.has_melody)
+    if ctx.n_results and text:
+        vec[3] = float(find_title_ref(text, ctx.result_titles, ctx.result_artists)[0] is not None)
     last = INTENTS.index(ctx.last_intent) if ctx.last_intent is not None else len(INTENTS)
-    vec[3 + last] = 1.0
+    vec[4 + last] = 1.0
     return vec
 
 
@@ -95,7 +99,7 @@ class IntentModel:
                 np.asarray(embedding, dtype=np.float32).ravel(),
                 self.word_scale * words.transform([text]).toarray()[0].astype(np.float32),
                 self.char_scale * chars.transform([text]).toarray()[0].astype(np.float32),
-                self.context_scale * context_vector(ctx),
+                self.context_scale * context_vector(ctx, text),
             ]
         )
 

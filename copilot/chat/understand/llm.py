@@ -10,16 +10,20 @@ reply is not such an object. The reply cannot be malformed on the embedded llama
 server: the request carries a GBNF grammar (:func:`grammar`) built from
 :class:`~copilot.chat.understand.requests.Intent` and the fields of
 :class:`~copilot.chat.understand.requests.Details`, with the names from
-:mod:`copilot.vocab` as the only values of the enumerated fields, so the model can only
-write that JSON. Other OpenAI-compatible endpoints get the same shape as a JSON Schema
+:mod:`copilot.vocab` as the only values of the enumerated fields and, for each intent, only
+the details it can state (:data:`INTENT_ARGS`), so the model can only write that JSON. Other OpenAI-compatible endpoints get the same shape as a JSON Schema
 (:func:`json_schema`, sent as ``response_format``). Either way every value is checked
 again here (:func:`details_from_args`): unknown keys, values outside the vocabulary and
 numbers out of range are dropped, never raised.
 
 The prompt is ``prompts/understand_system.md`` (the vocabulary filled in as ``$name``
 variables) and the example exchanges of ``prompts/understand_examples.md``; the song so
-far and the message come last, so the long fixed prefix stays in the server's prompt
-cache from one message to the next. The model is passed in, never built here.
+far and the message come last, so the long fixed prefix (~1,200 tokens) stays in the
+server's prompt cache from one message to the next: with it cached a reading takes 2-4 s
+on two cores, without it ~25-40 s (see ``bench/record_understand.py``). Example replies
+live in assistant turns, not in the system prompt: the client stops a reply that repeats
+40 characters of the system prompt, and a JSON example there could be echoed verbatim.
+The model is passed in, never built here.
 """
 
 from __future__ import annotations
@@ -127,9 +131,10 @@ INTENT_ARGS: dict[Intent, tuple[str, ...]] = {
     Intent.HELP: (),
     Intent.CHITCHAT: (),
 }  # fmt: skip
-"""The details each intent can state (what its handler reads; docs/requests.md). The grammar
-lets the model write only these for that intent, and the check drops any other: a small
-model otherwise decorates "play it" with a rhyme scheme."""
+"""The details each intent can state, read from the meanings in docs/requests.md (which does not
+list them per intent: keep this in step with the handlers). The grammar lets the model write
+only these for that intent and the check drops any other: a small model otherwise decorates
+"play it" with a rhyme scheme."""
 
 
 def _kinds() -> dict[str, str]:

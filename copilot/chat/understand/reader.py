@@ -2,8 +2,9 @@
 
 Steps (pure apart from the ``embed`` and ``llm`` callables passed in):
 
-1. Cut the message into parts (:func:`~copilot.chat.understand.split.segments`) and rank
-   the intents of the whole message and of each part with the learned model.
+1. Leave out what the message says not to do (:func:`~copilot.chat.understand.split.without_refusals`),
+   cut the rest into parts (:func:`~copilot.chat.understand.split.segments`) and rank the
+   intents of the whole and of each part with the learned model.
 2. Several parts with different actions ("a chorus and then a melody") become several
    requests in order; a story whose last part asks for something becomes that ask.
 3. One reading above :data:`ACT` is acted on. Below it, the LLM (when given) reads the
@@ -22,7 +23,7 @@ import numpy as np
 from copilot.chat.understand.classifier import IntentModel, load_model
 from copilot.chat.understand.details import read_details
 from copilot.chat.understand.requests import Intent, Request, SongContext, Understanding
-from copilot.chat.understand.split import segments
+from copilot.chat.understand.split import segments, without_refusals
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 LlmReader = Callable[[str, SongContext, Sequence[Intent]], "tuple[Request, ...] | None"]
@@ -76,14 +77,26 @@ def _request(text: str, intent: Intent, ctx: SongContext) -> Request:
     return Request(intent, read_details(text, intent, ctx))
 
 
+def _conflict(a: Request, b: Request) -> bool:
+    """Whether two readings of one intent state different values for the same detail
+    ("play #2, then #5"; "rhymes for harbour and anchor"): then they are two requests."""
+    da, db = a.details.stated(), b.details.stated()
+    return any(k in db and db[k] != v for k, v in da.items() if k != "theme")
+
+
 def _parts(
     model: IntentModel, parts: list[str], vectors: np.ndarray, ctx: SongContext
 ) -> list[tuple[str, Intent, float]]:
-    """Each part's best reading, consecutive parts of one intent joined."""
+    """Each part's best reading; consecutive parts of one intent are joined unless they
+    state different values for the same detail."""
     out: list[tuple[str, Intent, float]] = []
     for part, vec in zip(parts, vectors, strict=True):
         intent, prob = model.rank(vec, part, ctx)[0]
-        if out and out[-1][1] == intent:
+        if (
+            out
+            and out[-1][1] == intent
+            and not _conflict(_request(out[-1][0], intent, ctx), _request(part, intent, ctx))
+        ):
             out[-1] = (f"{out[-1][0]} {part}", intent, min(out[-1][2], prob))
         else:
             out.append((part, intent, prob))
@@ -102,9 +115,10 @@ def understand(
     text: str, ctx: SongContext, *, model: IntentModel, embed: Embed, llm: LlmReader | None = None
 ) -> Understanding:
     """The requests in ``text`` given the song so far (see the module's steps)."""
-    parts = segments(text)
-    vectors = np.asarray(embed([text, *parts] if len(parts) > 1 else [text]), dtype=np.float32)
-    ranking = model.rank(vectors[0], text, ctx)
+    asked = without_refusals(text)  # "don't write lyrics yet, just the melody": the melody
+    parts = segments(asked)
+    vectors = np.asarray(embed([asked, *parts] if len(parts) > 1 else [asked]), dtype=np.float32)
+    ranking = model.rank(vectors[0], asked, ctx)
     if len(parts) > 1:
         ranked = _parts(model, parts, vectors[1:], ctx)
         several = _several(text, ranked, ctx)

@@ -96,7 +96,7 @@ def fit(data: Examples, c: float, ws: float, chs: float, cs: float) -> IntentMod
 
     words = TfidfVectorizer(ngram_range=(1, 2), min_df=MIN_DF_WORDS, sublinear_tf=True, token_pattern=WORD_PATTERN)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=MIN_DF_CHARS, sublinear_tf=True)
-    ctx = np.stack([context_vector(c) for c in data.contexts])
+    ctx = np.stack([context_vector(c, t) for c, t in zip(data.contexts, data.texts, strict=True)])
     x = sp.hstack(
         [sp.csr_matrix(data.emb), ws * words.fit_transform(data.texts), chs * chars.fit_transform(data.texts),
          sp.csr_matrix(cs * ctx)]
