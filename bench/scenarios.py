@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from copilot.chat.events import Event  # noqa: E402
-from copilot.song import SongState  # noqa: E402
-from copilot.theory import pitch_class  # noqa: E402
+from copilot.chat.events import Event
+from copilot.song import SongState
+from copilot.theory import pitch_class
 
 DEFAULT_DATA = Path(__file__).parent / "data" / "scenarios_holdout.jsonl"
 MINOR_LIKE = {"minor", "dorian", "phrygian", "locrian"}
