@@ -35,7 +35,7 @@ def test_reply_streams_in_several_chunks(settings: Settings, embedder: object) -
     copilot = Copilot.from_settings(settings, embedder=embedder)
     try:
         state = copilot.new_state()
-        events = list(copilot.handle("hello, how are you today?", state))
+        events = list(copilot.handle("hello! how are you today? tell me about the kind of songs you like", state))
         texts = [e for e in events if e.kind == "text"]
         assert len(texts) >= 2 and "".join(e.text for e in texts).strip()
         assert events[-1].kind == "done" and not [e for e in events if e.kind == "error"]

@@ -18,6 +18,7 @@ hand-weighted: rules only read details (:mod:`copilot.chat.understand.details`).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,13 @@ from copilot.errors import ModelError
 
 MODEL_PATH = Path(__file__).with_name("intent_model.npz")
 INTENTS: tuple[Intent, ...] = tuple(Intent)
-CONTEXT_WIDTH = 4 + len(INTENTS) + 1
+CONTEXT_WIDTH = 5 + len(INTENTS) + 1
 """Context features: has results, has lyrics, has melody, names a shown result by its title or
-artist, last intent one-hot (+ none)."""
+artist, is put as a question, last intent one-hot (+ none)."""
+_QUESTION = re.compile(
+    r"\?\s*\W*$|^\s*(?:what|which|who|whose|why|how|when|where|is|are|was|does|do|did|can|could|would|should|will)\b",
+    re.IGNORECASE,
+)
 
 
 def context_vector(ctx: SongContext, text: str = "") -> np.ndarray:
@@ -43,8 +48,9 @@ def context_vector(ctx: SongContext, text: str = "") -> np.ndarray:
     vec[2] = float(ctx.has_melody)
     if ctx.n_results and text:
         vec[3] = float(find_title_ref(text, ctx.result_titles, ctx.result_artists)[0] is not None)
+    vec[4] = float(bool(_QUESTION.search(text)))
     last = INTENTS.index(ctx.last_intent) if ctx.last_intent is not None else len(INTENTS)
-    vec[4 + last] = 1.0
+    vec[5 + last] = 1.0
     return vec
 
 

@@ -19,11 +19,11 @@ numbers out of range are dropped, never raised.
 The prompt is ``prompts/understand_system.md`` (the vocabulary filled in as ``$name``
 variables) and the example exchanges of ``prompts/understand_examples.md``; the song so
 far and the message come last, so the long fixed prefix (~1,200 tokens) stays in the
-server's prompt cache from one message to the next: with it cached a reading takes 2-4 s
-on two cores, without it ~25-40 s (see ``bench/record_understand.py``). Example replies
-live in assistant turns, not in the system prompt: the client stops a reply that repeats
-40 characters of the system prompt, and a JSON example there could be echoed verbatim.
-The model is passed in, never built here.
+server's prompt cache from one message to the next: with it cached a reading takes 2.5 s
+(p50; p95 4 s) on two cores, after another prompt pushed it out ~32 s
+(``bench/record_understand.py``). Example replies live in assistant turns, not in the
+system prompt: the client stops a reply that repeats 40 characters of the system prompt,
+and a JSON example there could be echoed verbatim. The model is passed in, never built here.
 """
 
 from __future__ import annotations
