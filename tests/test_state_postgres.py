@@ -119,3 +119,9 @@ def test_postgres_stopping_is_one_clear_error_then_recovery(cluster: Cluster, pg
     store.save(song)
     assert store.load("s-restart").title == "After"
     assert [v.title for v in store.history("s-restart")] == ["After", "Before"]
+
+
+def test_profiles_and_mood_corrections_on_postgres(settings: Settings, pg_url: str) -> None:
+    from tests.test_state_store import check_profiles
+
+    check_profiles(open_state(settings.with_(database_url=pg_url)))

@@ -252,3 +252,29 @@ def test_kill_9_during_writes_keeps_every_acknowledged_write_on_sqlite(tmp_path:
     url = sqlite_url(tmp_path / "kill.sqlite")
     StateDB(Location(url)).open().close()
     assert kill_writers(url, range(1, 13)) >= 12
+
+
+def check_profiles(db: StateDB) -> None:
+    """Profiles replace whole; mood corrections are kept per user, capped, and removable."""
+    from copilot.emotion.steering import emotion_at
+    from copilot.state import profiles
+
+    store = profiles.ProfileStore(db)
+    assert store.profile("ann") == {}
+    store.save_profile("ann", {"instruments": ["piano"], "melancholy": {"valence": -0.4}})
+    store.save_profile("ann", {"instruments": ["cello"]})
+    assert store.profile("ann") == {"instruments": ["cello"]}
+    with pytest.raises(InputError):
+        store.save_profile("ann", {"x": "y" * 30_000})
+    angry = emotion_at(-0.6, 0.7)
+    for i in range(profiles.MAX_CORRECTIONS + 3):
+        store.add_correction("ann", f"it's angrier than that {i}", angry)
+    store.add_correction("bob", "just tired", emotion_at(-0.2, -0.6))
+    kept = store.corrections("ann")
+    assert len(kept) == profiles.MAX_CORRECTIONS and kept[0].text.endswith(" 3") and kept[-1].emotion.valence == -0.6
+    assert store.reset_moods("ann") == profiles.MAX_CORRECTIONS and store.corrections("ann") == []
+    assert [c.text for c in store.corrections("bob")] == ["just tired"], "another user is untouched"
+
+
+def test_profiles_and_mood_corrections_on_sqlite(settings: Settings) -> None:
+    check_profiles(open_state(settings))

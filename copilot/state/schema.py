@@ -8,8 +8,8 @@
 - ``feedback``: one row per (user, song): a like or a dislike, written with an upsert.
 - ``plays``: listening history, one row per (user, song) with a play count.
 - ``imports``: one row per import (old JSON files, ``copilot state import``, history CSVs).
-- ``profiles`` and ``mood_corrections``: kept for user profiles and corrections of the mood
-  read from a message (filled by later work).
+- ``profiles`` and ``mood_corrections``: user profiles and corrections of the mood read
+  from a message, through :class:`copilot.state.profiles.ProfileStore`.
 """
 
 from __future__ import annotations
