@@ -43,7 +43,7 @@ def served(tmp_path: Path, settings: Settings, embedder, monkeypatch: pytest.Mon
     assert store.store_dir is None
     with store.writing():
         store.add_songs(parse_catalog(small_catalog(tmp_path)).songs)
-    cp = Copilot.from_settings(server_settings, chat=ScriptedChatModel(default=LINES), embedder=embedder)
+    cp = Copilot.from_settings(server_settings, chat=ScriptedChatModel(default=LINES), embedder=embedder, reading=None)
     try:
         yield proc, server_settings, cp
     finally:
@@ -87,7 +87,7 @@ def test_server_killed_mid_chat_answers_from_the_last_copy_or_says_so(served) ->
 
     # a fresh Copilot (no copy in memory): a clear error, fast, and the chat goes on
     fresh = Copilot.from_settings(
-        server_settings, chat=ScriptedChatModel(default=LINES), embedder=cp.engines.get("embedder")
+        server_settings, chat=ScriptedChatModel(default=LINES), embedder=cp.engines.get("embedder"), reading=None
     )
     other = fresh.new_state()
     text, events, elapsed = timed_turn(fresh, other, "recommend songs for a late drive")

@@ -119,7 +119,7 @@ def test_callbacks_check_their_own_input(app: RunningApp) -> None:
     note = client.predict("D", "minor", 90, "3/4", "verse banana chorus", 0, 0, api_name="/apply_params")[0]
     assert note.startswith("Sorry:") and "form" in note
     out = client.predict("D", "minor", 90, "3/4", "verse chorus", -0.6, -0.4, api_name="/apply_params")
-    assert out[0] == "Now D minor, 90 BPM, 3/4"
+    assert out[0] == "Now D minor, 90 BPM, 3/4, on flute"
     assert "sad" in out[1] or "low" in out[1], "the mood point was applied"
     note = client.predict(1.5e9, api_name="/dislike")[0]
     assert note.startswith("Sorry:")

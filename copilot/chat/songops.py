@@ -133,10 +133,15 @@ def rec_line(number: int, rec: ShownSong) -> str:
     return line
 
 
-def show_results(state: SongState, results: list[Recommendation], heading: str, note: str = "") -> Iterator[Event]:
-    """Keep ``results`` as the song's shown songs and list them in the reply."""
+def show_results(
+    state: SongState, results: list[Recommendation], heading: str, note: str = "", stale: str | None = None
+) -> Iterator[Event]:
+    """Keep ``results`` as the song's shown songs and list them in the reply (``stale``: why
+    they come from the copy of the catalog read earlier, when the store did not answer)."""
     state.recommendations = [shown_song(r) for r in results]
     yield changed("recommendations")
+    if stale:
+        yield say(f"({stale}; these come from the copy of the catalog I read earlier.)\n")
     if not state.recommendations:
         yield say(
             "I found nothing that fits" + (f" ({note})" if note else "") + ". Try other words or fewer conditions."

@@ -153,27 +153,32 @@ def _mood_source(turn: Turn) -> Iterator[Event]:
         yield changed("mood", "params")
 
 
-def _references(turn: Turn) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Reference lines, mood words and a theme hint from a shown song named in the request."""
+def _references(turn: Turn) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
+    """Reference lines, mood words, a theme hint from a shown song named in the request, and a
+    note when its lyrics cannot be read (the store is down: written from its moods alone)."""
     state, d = turn.state, turn.details
     if d.ref is None or not state.recommendations:
-        return (), (), ""
+        return (), (), "", ""
     song = state.recommendation(len(state.recommendations) if d.ref == -1 else d.ref)
     lines: tuple[str, ...] = ()
+    note = ""
     lyrics_of = getattr(getattr(turn.services.engines.get("recommender"), "store", None), "lyrics_of", None)
     try:
         if callable(lyrics_of):
             lines = tuple(lyrics_of(song.id))[:MAX_REFERENCE_LINES]
-    except StoreError:  # the store is down: write from the song's moods alone
-        lines = ()
-    return lines, song.moods[:3], f"{', '.join(song.moods[:3]) or 'the feeling'} of a song like {song.title}"
+    except StoreError as exc:
+        note = f"(I can't read that song's lyrics now: {exc.user_message()}; writing from its moods.)\n"
+    hint = f"{', '.join(song.moods[:3]) or 'the feeling'} of a song like {song.title}"
+    return lines, song.moods[:3], hint, note
 
 
 def write_lyrics(turn: Turn) -> Iterator[Event]:
     state, d = turn.state, turn.details
     told = state.mood_text  # the songwriter's own story, before a reference song's mood replaces it
     yield from _mood_source(turn)
-    references, extra, hint = _references(turn)
+    references, extra, hint, note = _references(turn)
+    if note:
+        yield say(note)
     theme = d.theme or (state.lyrics.theme if state.lyrics is not None else "") or (told if told != turn.text else "")
     theme = theme or hint or turn.text
     listed = sections_listed(turn.text)  # "a verse and a chorus": every section named, in order

@@ -51,6 +51,12 @@ def filters_of(d: Details, text: str) -> Filters:
     )
 
 
+def _stale(recommender: object) -> str | None:
+    """Why results come from the catalog copy read earlier (the store did not answer), if they do."""
+    reason = getattr(getattr(recommender, "store", None), "stale_reason", None)
+    return str(reason) if reason else None
+
+
 def _count(d: Details) -> int:
     return max(1, min(d.count or DEFAULT_COUNT, MAX_COUNT))
 
@@ -76,9 +82,8 @@ def recommend(turn: Turn) -> Iterator[Event]:
     yield progress("Searching the catalog...")
     recommender = turn.services.engines.get("recommender")
     results = recommender.recommend(query, _count(d), state.session_id, emotion=emotion, filters=filters)
-    yield from songops.show_results(
-        state, list(results), "Here are some songs for that:", _note(filters, _count(d), len(results))
-    )
+    note = _note(filters, _count(d), len(results))
+    yield from songops.show_results(state, list(results), "Here are some songs for that:", note, _stale(recommender))
 
 
 def _seed(state: SongState, ref: int | None) -> tuple[int, ShownSong]:
@@ -110,7 +115,8 @@ def more_like(turn: Turn) -> Iterator[Event]:
             raise InputError("more like what? name a result (#2) or give some words")
         yield progress("Looking for songs with words like these...")
         results = recommender.like_text(sample, k, state.session_id, filters=filters)
-        yield from songops.show_results(state, list(results), "Songs like that:", _note(filters, k, len(results)))
+        note = _note(filters, k, len(results))
+        yield from songops.show_results(state, list(results), "Songs like that:", note, _stale(recommender))
         return
     number, seed = _seed(state, d.ref)
     felt = emotion_of(seed)
@@ -125,7 +131,7 @@ def more_like(turn: Turn) -> Iterator[Event]:
     heading = (
         f"More like #{number} {seed.title}" + (f", {d.mood_shift.replace('_', ' ')}" if d.mood_shift else "") + ":"
     )
-    yield from songops.show_results(state, list(results), heading, _note(filters, k, len(results)))
+    yield from songops.show_results(state, list(results), heading, _note(filters, k, len(results)), _stale(recommender))
 
 
 def feedback(turn: Turn) -> Iterator[Event]:

@@ -124,7 +124,7 @@ def understand(
         several = _several(text, ranked, ctx)
         if several is not None:
             return several
-        if ranking[0][0] in PASSIVE:  # a story that ends with an ask is that ask
+        if ranking[0][0] == Intent.SET_MOOD:  # a story that ends with an ask is that ask
             asks = [(p, i, pr) for p, i, pr in ranked if i not in PASSIVE and pr >= ACT]
             if len(asks) == 1:
                 return Understanding((_request(text, asks[0][1], ctx),), asks[0][2])

@@ -23,7 +23,7 @@ _CUTS = re.compile(
     r"|\s*(?:,\s*)?\b(?:and\s+then|then|after\s+that|afterwards|and\s+also|also|plus|as\s+well,?)\b\s*(?=\S)"
     rf"|\s*,?\s+and\s+(?=(?:please\s+|can\s+you\s+|could\s+you\s+|maybe\s+|also\s+)?(?:{_ACTION_VERBS})\b)"
     r"|\s*,?\s+and\s+(?=(?:what|how|which|where|why|is|are|does|do)\b[^,]*\?)"  # "..., and what rhymes with X?"
-    rf"|,\s+(?!(?:make|keep|turn|set|slow|add|do|try)\b)(?=(?:{_ACTION_VERBS})\b)",  # "love #2, hate #4"
+    rf"|,\s+(?!(?:make|keep|turn|set|slow|add|do|try|like)\b)(?=(?:{_ACTION_VERBS})\b)",  # "love #2, hate #4"
     re.IGNORECASE,
 )
 MAX_SEGMENTS = 8
