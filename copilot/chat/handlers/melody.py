@@ -28,6 +28,15 @@ def _notes(ch: Changes) -> str:
     return said + "." + refused
 
 
+FOLLOWS_SHIFT: dict[str, tuple[str, ...]] = {
+    "sadder": ("mode",), "happier": ("mode",), "darker": ("mode",), "brighter": ("mode",),
+    "more_hopeful": ("mode",), "angrier": ("mode", "tempo_bpm"), "calmer": ("tempo_bpm",),
+    "more_intense": ("tempo_bpm",), "more_tender": ("tempo_bpm",),
+}  # fmt: skip
+"""What a mood shift asks to move even if the person fixed it earlier ("darker" after "in D
+mixolydian" wants a darker mode), unless the same message names it again."""
+
+
 def _mood(turn: Turn) -> Iterator[Event]:
     """The song's mood from a stated mood word or shift (the whole song)."""
     state, d = turn.state, turn.details
@@ -35,6 +44,8 @@ def _mood(turn: Turn) -> Iterator[Event]:
         base = state.emotion or turn.emotion
         if base is None:
             raise NotFound("the song has no mood yet: tell me how it should feel first")
+        freed = set(FOLLOWS_SHIFT.get(d.mood_shift, ())) - {"mode" if d.mode else "", "tempo_bpm" if d.tempo else ""}
+        state.params_locked = [p for p in state.params_locked if p not in freed]
         songops.apply_mood(state, shift(base, d.mood_shift.replace("_", " ")))
         yield changed("mood", "params")
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
