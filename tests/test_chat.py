@@ -167,3 +167,16 @@ def test_chat_json_prints_one_object_per_turn(settings: Settings) -> None:
     assert "desire" in turns[0]["reply"] or "higher" in turns[0]["reply"]
     assert "3 syllables" in turns[1]["reply"] and "export" in turns[2]["changed"]
     assert turns[2]["song"]["session_id"] == "j1" and turns[2]["song"]["schema_version"] >= 2
+
+
+def test_a_new_section_replaces_its_kind_in_a_numbered_song() -> None:
+    from copilot.chat.handlers.lyrics import merge_sections
+    from copilot.lyrics.form import Lyrics, Section
+
+    def sec(name: str, kind: str, word: str) -> Section:
+        return Section(name, kind, "AABB", (6,) * 4, (word,) * 4)
+
+    song = Lyrics("t", (sec("verse 1", "verse", "a"), sec("chorus", "chorus", "b"), sec("verse 2", "verse", "c")))
+    out = merge_sections(song, Lyrics("t", (sec("verse", "verse", "new"), sec("bridge", "bridge", "d"))))
+    assert [s.name for s in out.sections] == ["verse 1", "chorus", "verse 2", "bridge"]
+    assert out.sections[0].lines == ("new",) * 4 and out.sections[2].lines == ("c",) * 4

@@ -206,18 +206,29 @@ def write_lyrics(turn: Turn) -> Iterator[Event]:
         else:
             yield item
     assert written is not None
-    if (listed or d.section) and state.lyrics is not None:  # new sections replace namesakes or are added
-        merged = state.lyrics
-        for new_sec in written.sections:
-            names = [s.name for s in merged.sections]
-            if new_sec.name in names:
-                merged = merged.with_section(names.index(new_sec.name), new_sec)
-            else:
-                merged = dataclasses.replace(merged, sections=(*merged.sections, new_sec))
-        written = merged
+    if (listed or d.section) and state.lyrics is not None:
+        written = merge_sections(state.lyrics, written)
     _store(state, written)
     yield changed("lyrics")
     yield say("\n" + checks_line(written) + flags_text(written))
+
+
+def merge_sections(song: Lyrics, new: Lyrics) -> Lyrics:
+    """The song with each new section in place of its namesake, else of the first section of
+    its kind ("a verse" in a song with "verse 1" and "verse 2" replaces verse 1, keeping that
+    name), else added at the end."""
+    merged = song
+    for sec in new.sections:
+        names = [s.name for s in merged.sections]
+        kinds = [s.kind for s in merged.sections]
+        if sec.name in names:
+            merged = merged.with_section(names.index(sec.name), sec)
+        elif sec.kind in kinds:
+            at = kinds.index(sec.kind)
+            merged = merged.with_section(at, dataclasses.replace(sec, name=names[at]))
+        else:
+            merged = dataclasses.replace(merged, sections=(*merged.sections, sec))
+    return merged
 
 
 def _target(lyr: Lyrics, d: Details) -> tuple[int | None, int | None]:
