@@ -180,3 +180,11 @@ def test_a_new_section_replaces_its_kind_in_a_numbered_song() -> None:
     out = merge_sections(song, Lyrics("t", (sec("verse", "verse", "new"), sec("bridge", "bridge", "d"))))
     assert [s.name for s in out.sections] == ["verse 1", "chorus", "verse 2", "bridge"]
     assert out.sections[0].lines == ("new",) * 4 and out.sections[2].lines == ("c",) * 4
+
+
+def test_an_llm_reading_with_more_asks_than_the_message_has_parts_is_doubted() -> None:
+    def two(text: str, ctx: SongContext, cands: Sequence[Intent]) -> tuple[Request, ...]:
+        return (Request(Intent.FEEDBACK), Request(Intent.PLAY))
+
+    u = understand("hmm that one", SongContext(), model=ScriptedRanking(UNSURE), embed=_zeros, llm=two)  # type: ignore[arg-type]
+    assert not u.requests and u.question

@@ -134,6 +134,8 @@ def understand(
     if llm is not None:
         candidates = [i for i, p in ranking[:4] if p >= LLM_FLOOR]
         read = llm(text, ctx, candidates)
+        if read and len(read) > len(parts):  # more asks than the message has parts: a reading to doubt
+            read = None
         if read:
             agreed = [r for r in read if r.intent in candidates]
             if agreed and len(agreed) == len(read):
