@@ -80,7 +80,10 @@ def test_hostile_reply_runs_nothing_and_loads_nothing(setup: tuple[App, Canary, 
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(app.url)
         page.wait_for_selector("#msg textarea", timeout=30_000)
-        for message, marker in (("recommend sad songs for a rainy night", "#5 "), ("tell me something nice", END)):
+        for message, marker in (
+            ("recommend sad songs for a rainy night", "#5 "),
+            ("what do you think of the song so far?", END),
+        ):
             page.locator("#msg textarea").fill(message)
             page.locator("#send").click()
             try:
