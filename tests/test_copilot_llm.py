@@ -14,7 +14,6 @@ from copilot.chat import Copilot
 from copilot.settings import PROJECT_ROOT, Settings
 from copilot.song import SongStore
 
-
 SLOW_MACHINE_TIMEOUT = "240"
 """These tests check behaviour, not speed: on a shared 2-core machine the tiny model's first
 reply has taken over 60 s while other jobs ran (speed is measured in bench/)."""
