@@ -228,7 +228,8 @@ class Copilot:
         for request in u.requests:
             if done:
                 yield say("\n\n")
-            turn = Turn(self, state, text, emotion, request, tuple(done))
+            words = request.words if len(u.requests) > 1 and request.words else text  # its own part
+            turn = Turn(self, state, words, emotion, request, tuple(done))
             yield from HANDLERS[request.intent](turn)
             note = unused_note(request)
             if note:

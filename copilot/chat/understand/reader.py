@@ -74,7 +74,7 @@ def question(first: Intent, second: Intent) -> str:
 
 
 def _request(text: str, intent: Intent, ctx: SongContext) -> Request:
-    return Request(intent, read_details(text, intent, ctx))
+    return Request(intent, read_details(text, intent, ctx), text)
 
 
 def _conflict(a: Request, b: Request) -> bool:

@@ -128,10 +128,12 @@ FREE_TEXT_DETAILS: frozenset[str] = frozenset({"theme"})
 
 @dataclass(frozen=True)
 class Request:
-    """One thing to do: an intent and its details."""
+    """One thing to do: an intent, its details, and the words of the message that asked for
+    it (``words``; "" when the whole message did)."""
 
     intent: Intent
     details: Details = field(default_factory=Details)
+    words: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"intent": self.intent.value, "args": self.details.stated()}
