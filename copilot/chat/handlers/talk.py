@@ -82,10 +82,27 @@ def parse_titles(reply: str, count: int) -> list[str]:
     return list(out.values())[:count]
 
 
+_NAMING = re.compile(
+    r"^\s*(?:ok(?:ay)?,?\s+|let'?s\s+|please\s+)?(?:call|name|title)\s+(?:it|the\s+song|this(?:\s+song)?|the\s+track)\s+"
+    r"[\"“'‘]?(?P<title>[^\"”'’\n]{1,60}?)[\"”'’]?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def named_title(text: str) -> str | None:
+    """The title in "call it X" / "name the song 'X'", else None.
+
+    >>> named_title('call it "Bread and Radio"'), named_title("name the song Marigold."), named_title("three titles")
+    ('Bread and Radio', 'Marigold', None)
+    """
+    m = _NAMING.match(text)
+    return m.group("title").strip() if m else None
+
+
 def titles(turn: Turn) -> Iterator[Event]:
-    """N title ideas drawn from the song's lyrics, theme and mood; a title given in quotes is set."""
-    given = turn.details.text
-    if given and len(given) <= TITLE_CHARS:
+    """N title ideas drawn from the song's lyrics, theme and mood; "call it X" names the song."""
+    given = named_title(turn.text)
+    if given:
         turn.state.title = given.strip()
         yield changed("title")
         yield say(f'The song is now called "{turn.state.title}".')
