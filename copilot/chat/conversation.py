@@ -25,9 +25,9 @@ from copilot.chat.engines import Engines
 from copilot.chat.events import Event, say
 from copilot.chat.handlers import HANDLERS
 from copilot.chat.handlers.session import undo_song
-from copilot.chat.params import describe, param_changes
+from copilot.chat.params import describe
 from copilot.chat.turn import Turn
-from copilot.chat.understand import DOING, Intent, Reader, Request, SongContext, Understanding
+from copilot.chat.understand import Intent, Reader, Request, SongContext, Understanding
 from copilot.chat.understand.llm import read_with_llm
 from copilot.chat.unused import unused_note
 from copilot.errors import ConfigError, CopilotError, InputError, ModelError
@@ -347,4 +347,4 @@ class Copilot:
         return f"{'Liked' if kind == 'like' else 'Disliked'} #{number}: {rec.title}"
 
 
-__all__ = ["DOING", "Copilot", "Engines", "Event", "param_changes", "render_prompt", "song_summary"]
+__all__ = ["CHAT_MAX_TOKENS", "Copilot", "render_prompt", "song_context", "song_summary"]

@@ -64,6 +64,10 @@ _UNSCORED_LOGPROB = -4.0
 """What a line not scored (far off its syllable target) counts as when a scorer is given."""
 
 
+TAKE_SLACK = 2
+"""Syllables a take offered for a flagged line may be off its target ("The sky is so" is no take for 8)."""
+
+
 @dataclass(frozen=True)
 class Event:
     """One step of progress: ``kind`` is "plan", "candidates", "section", "note" or "done";
@@ -479,7 +483,10 @@ class LyricWriter:
                 partner_end = prosody.last_word(section.lines[c.rhymes_with])
             if not c.syllables_ok:
                 missing.append(f"{c.syllables} syllables for a target of {c.target}")
-            others = [p for p in pool if p not in section.lines]
+            # a take offered in place of a line is a whole line: near its syllable target
+            others = [
+                p for p in pool if p not in section.lines and abs(prosody.syllable_count(p) - c.target) <= TAKE_SLACK
+            ]
             others.sort(
                 key=lambda p: (
                     not (partner_end and prosody.rhymes(prosody.last_word(p), partner_end)),

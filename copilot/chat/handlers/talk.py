@@ -57,7 +57,7 @@ def set_mood(turn: Turn) -> Iterator[Event]:
     yield changed("mood", "params")
     p = turn.state.params
     yield say(
-        f"I hear {turn.emotion.summary} in that. I set the song's mood to match ({p.tonic} {p.mode}, "
+        f"That reads as {turn.emotion.summary}. I set the song's mood to match ({p.tonic} {p.mode}, "
         f"around {p.tempo_bpm} BPM) and I'll keep what you told me as what the song is about. "
         "Ask for a title, a verse or chorus, a melody, or songs with this feeling."
     )
