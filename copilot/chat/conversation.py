@@ -80,6 +80,14 @@ def song_summary(state: SongState, *, max_chars: int = 2500) -> str:
     return text[:max_chars].replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
+HISTORY_REPLY_CHARS = 240
+
+
+def _gist(reply: str) -> str:
+    """An earlier reply as the model sees it in the history: its first paragraph, capped."""
+    return reply.strip().split("\n\n")[0][:HISTORY_REPLY_CHARS]
+
+
 def song_context(state: SongState) -> SongContext:
     """What the song so far offers a follow-up (for request understanding)."""
     last = state.last_intent
@@ -287,7 +295,9 @@ class Copilot:
         system = render_prompt(prompt, song=data.replace("<<<", "‹‹‹").replace(">>>", "›››"))
         turns = state.history[-2 * self.settings.max_history_turns :]
         messages: list[Message] = [{"role": "system", "content": system}]
-        messages.extend({"role": m.role, "content": m.content} for m in turns)
+        # earlier replies carry tool reports (checks, flags, result lists) the small model would
+        # copy into an answer: it sees their first lines only
+        messages.extend({"role": m.role, "content": m.content if m.role == "user" else _gist(m.content)} for m in turns)
         messages.append({"role": "user", "content": text})
         return messages
 

@@ -77,9 +77,7 @@ def compose_melody(turn: Turn) -> Iterator[Event]:
     yield from songops.compose_into(state, turn.services.output_dir(state), section=section, seed=None)
     where = f" to the {section}" if section and state.lyrics is not None else " to the lyrics" if state.lyrics else ""
     summary = state.melody.summary_text if state.melody else ""
-    yield say(
-        f"Here is a melody{where}: {describe(state.params)}{_notes(ch)} ({summary}). Press play in the song panel."
-    )
+    yield say(f"Here is a melody{where}: {summary or describe(state.params)}{_notes(ch)} Press play in the song panel.")
 
 
 def _part_only(d: Details) -> bool:
