@@ -42,15 +42,15 @@ def goemotions_test(analyzer: EmotionAnalyzer, limit: int | None) -> dict[str, f
     texts, y = load_split(data_dir() / "test.tsv")
     if limit:
         texts, y = texts[:limit], y[:limit]
-    x = analyzer.embed_texts([prepare_text(t) for t in texts])
-    head = analyzer.head
-    p28, p7 = head.label_probs(x), head.ekman_probs(x)
+    sc = analyzer.score([prepare_text(t) for t in texts])
+    p28, p7 = sc.label_probs, sc.ekman_probs
     ek = to_ekman(y)
     return {
         "n": len(texts),
-        "macro_f1_28": round(macro_f1(p28, y, head.label_thresholds), 4),
-        "macro_f1_ekman": round(macro_f1(p7, ek, head.ekman_thresholds), 4),
-        "micro_f1_28": round(_micro(p28 >= head.label_thresholds, y), 4),
+        "fine_tuned": analyzer.fine_tuned,
+        "macro_f1_28": round(macro_f1(p28, y, sc.label_thresholds), 4),
+        "macro_f1_ekman": round(macro_f1(p7, ek, sc.ekman_thresholds), 4),
+        "micro_f1_28": round(_micro(p28 >= sc.label_thresholds, y), 4),
         "baseline_all_labels_macro_f1_28": round(macro_f1(np.ones_like(y), y, np.full(28, 0.5)), 4),
         "baseline_all_groups_macro_f1_ekman": round(macro_f1(np.ones_like(ek), ek, np.full(7, 0.5)), 4),
         "anchor_bert_macro_f1_28": 0.46,
@@ -66,11 +66,10 @@ def _micro(pred: np.ndarray, gold: np.ndarray) -> float:
 def songwriter_dev(analyzer: EmotionAnalyzer, path: Path) -> dict[str, object]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [prepare_text(r["text"]) for r in rows]
-    x = analyzer.embed_texts(texts)
-    emotions = analyzer.from_vectors(x, texts=texts)
-    head = analyzer.head
-    labels = _calibrate(head.label_probs(x), head.label_thresholds)
-    parts = analyzer.va_parts(x, labels, texts)
+    sc = analyzer.score(texts)
+    emotions = analyzer.from_scores(sc, texts=texts)
+    labels = _calibrate(sc.label_probs, sc.label_thresholds)
+    parts = analyzer.va_parts(sc.vectors, labels, texts)
     n = len(rows)
 
     def acc(pred: list[object], key: str) -> float:
@@ -78,7 +77,7 @@ def songwriter_dev(analyzer: EmotionAnalyzer, path: Path) -> dict[str, object]:
 
     sign = lambda v: 1 if v >= 0 else -1  # noqa: E731
     top2 = [sorted(e.ekman, key=lambda g: -e.ekman[g])[:2] for e in emotions]
-    ek_parts = analyzer.ekman_parts(x)
+    ek_parts = analyzer.ekman_parts(sc)
     collapsed = np.clip(labels @ EKMAN_MATRIX, 0, None)  # the label head collapsed, an alternative
     result: dict[str, object] = {
         "n": n,
@@ -121,8 +120,8 @@ def _latency(analyzer: EmotionAnalyzer, messages: list[str], repeat: int) -> dic
     counter = iter(range(10**9))
     single = timed(lambda: analyzer.analyze(messages[next(counter) % len(messages)]), repeat=repeat, warmup=5)
     embed_only = timed(lambda: analyzer.embedder.embed([messages[1]]), repeat=repeat, warmup=5)
-    x = analyzer.embed_texts([messages[1]])
-    head_only = timed(lambda: analyzer.from_vectors(x, texts=[messages[1]]), repeat=repeat, warmup=5)
+    sc = analyzer.score([messages[1]])
+    head_only = timed(lambda: analyzer.from_scores(sc, texts=[messages[1]]), repeat=repeat, warmup=5)
     return {"analyze_ms": ms(single), "embed_only_ms": ms(embed_only), "head_and_rest_ms": ms(head_only)}
 
 
@@ -165,13 +164,15 @@ def speed(analyzer: EmotionAnalyzer, quick: bool) -> dict[str, object]:
 
 
 def main() -> int:
+    """Run the benchmark (the fine-tuned analyzer unless ``--frozen-head``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEV_PATH, help="songwriter JSONL set to score")
     parser.add_argument("--quick", action="store_true", help="fewer timings and 1,000 test texts")
     parser.add_argument("--skip-test", action="store_true", help="skip the GoEmotions test split")
+    parser.add_argument("--frozen-head", action="store_true", help="the frozen-MiniLM head instead of the encoder")
     args = parser.parse_args()
     apply_offline_env()
-    analyzer = EmotionAnalyzer(shared_embedder(Settings.from_env().model_dir))
+    analyzer = EmotionAnalyzer(shared_embedder(Settings.from_env().model_dir), fine_tuned=not args.frozen_head)
     meta = json.loads(HEAD_PATH.with_suffix(".json").read_text())
     result: dict[str, object] = {
         "machine": machine(),

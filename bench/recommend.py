@@ -31,7 +31,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from copilot.catalog.feedback import FeedbackStore  # noqa: E402
 from copilot.catalog.importer import parse_catalog  # noqa: E402
 from copilot.catalog.recommender import Recommender  # noqa: E402
 from copilot.catalog.store import SongStore, song_metadata  # noqa: E402
@@ -113,6 +112,34 @@ def synthetic(embedder, n: int, rng: np.random.Generator) -> tuple[list[str], np
     return ids, vecs.astype(np.float32), metas
 
 
+_FIRST_OPEN = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from copilot.catalog.store import SongStore
+from copilot.embedder import shared_embedder
+from copilot.settings import Settings
+settings = Settings.from_env()
+t0 = time.perf_counter()
+store = SongStore.open(settings, shared_embedder(settings.model_dir))
+store.snapshot()
+print(json.dumps(time.perf_counter() - t0))
+"""
+
+
+def first_open_s(settings: Settings) -> float:
+    """Seconds a new process takes from opening the store to its first ranking-ready snapshot
+    (imports excluded; the mirror file written by the first read is there, as after any import)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "COPILOT_STORE_DIR": str(settings.store_dir), "COPILOT_HOME": str(settings.home)}
+    env["COPILOT_MODEL_DIR"] = str(settings.model_dir)
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_OPEN, str(ROOT)], env=env, capture_output=True, text=True, check=True
+    )
+    return round(float(out.stdout.strip().splitlines()[-1]), 2)
+
+
 def bench_scale(settings: Settings, embedder, n: int, prompts: list[str], rng: np.random.Generator) -> dict:
     """End-to-end recommend and raw search figures for a store of n synthetic songs."""
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-rec-{n}-"))
@@ -132,7 +159,8 @@ def bench_scale(settings: Settings, embedder, n: int, prompts: list[str], rng: n
         t0 = time.perf_counter()
         index = store.snapshot()
         snapshot_s = time.perf_counter() - t0
-        rec = Recommender(store, embedder, None, FeedbackStore(tmp / "fb"))
+        first_open = first_open_s(settings.with_(store_dir=tmp / "store"))
+        rec = Recommender(store, embedder, None, None)
         for p in prompts[:3]:
             rec.recommend(p)
         from copilot.catalog.recommender import content_words
@@ -146,7 +174,7 @@ def bench_scale(settings: Settings, embedder, n: int, prompts: list[str], rng: n
             def embed(self, texts):
                 return np.stack([cache[t] for t in texts])
 
-        fast = Recommender(store, Precomputed(), None, FeedbackStore(tmp / "fb"))
+        fast = Recommender(store, Precomputed(), None, None)
         no_embed = []
         for p in prompts:
             t0 = time.perf_counter()
@@ -185,6 +213,7 @@ def bench_scale(settings: Settings, embedder, n: int, prompts: list[str], rng: n
             "songs": n,
             "chroma_load_s": round(load_store_s, 1),
             "snapshot_load_s": round(snapshot_s, 2),
+            "first_open_new_process_s": first_open,
             "query_embed_only": timing(embed_only),
             "recommend_e2e": timing(plain),
             "recommend_without_query_embedding": timing(no_embed),

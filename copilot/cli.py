@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "copilot.lyrics.cli",
     "copilot.melody.cli",
     "copilot.state.cli",
+    "copilot.profile_cli",
 )
 
 

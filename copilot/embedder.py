@@ -85,6 +85,26 @@ class MiniLMEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    # Hook for copilot.emotion.encoder (the fine-tuned emotion layers start from a hidden state).
+    def embed_with_states(self, texts: Sequence[str], layer: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One MiniLM pass: (unit sentence vectors (n, dim), hidden state ``layer`` (n, t, dim), mask (n, t)).
+
+        The vectors are the model's own mean pooling of the last layer, normalised, as :meth:`embed`
+        gives them (equal up to float rounding); ``layer`` 0 is the token embeddings, 6 the last layer.
+        """
+        self.load()
+        torch = self._torch
+        torch.set_num_threads(1 if len(texts) <= self.SMALL_BATCH else self.threads)
+        tokens = self._model.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=self._model.max_seq_length, return_tensors="pt"
+        )
+        with torch.inference_mode():
+            states = self._model[0].auto_model(**tokens, output_hidden_states=True).hidden_states
+        mask = tokens["attention_mask"].to(states[-1].dtype)
+        pooled = (states[-1] * mask[:, :, None]).sum(dim=1) / mask.sum(dim=1, keepdim=True).clamp(min=1.0)
+        vectors = torch.nn.functional.normalize(pooled, dim=1)
+        return vectors.numpy().astype(np.float32), states[layer].numpy().astype(np.float32), mask.numpy()
+
 
 _SHARED: dict[Path, MiniLMEmbedder] = {}
 _SHARED_LOCK = threading.Lock()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot import atomic
+from copilot.catalog.records import AudioFeatures
 from copilot.errors import InputError, NotFound, StoreError
 from copilot.lyrics.form import Lyrics
 from copilot.types import Emotion, MusicParams
@@ -229,9 +230,11 @@ class ShownSong:
     url: str = ""
     emotion: SongFeeling | None = None
     why_detail: ShownReasons | None = None
+    audio: AudioFeatures | None = None
+    """Tempo, key, loudness, energy of an imported audio file (None for catalog rows)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``why_detail`` only when known)."""
+        """JSON-ready form (``why_detail`` and ``audio`` only when known)."""
         data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
@@ -246,6 +249,8 @@ class ShownSong:
         }
         if self.why_detail is not None:
             data["why_detail"] = self.why_detail.to_dict()
+        if self.audio is not None:
+            data["audio"] = self.audio.to_dict()
         return data
 
     @classmethod
@@ -253,6 +258,7 @@ class ShownSong:
         """Inverse of :meth:`to_dict`; every key it writes must be there (``why_detail`` may not)."""
         data = _obj(data, "a shown song")
         detail = data.get("why_detail")
+        audio = data.get("audio")
         return cls(
             id=_text(data["id"], "a shown song's id"),
             title=_text(data["title"], "a shown song's title"),
@@ -265,6 +271,7 @@ class ShownSong:
             url=_text(data["url"], "a shown song's url"),
             emotion=SongFeeling.from_dict(data["emotion"]) if data["emotion"] is not None else None,
             why_detail=ShownReasons.from_dict(detail) if detail is not None else None,
+            audio=AudioFeatures.from_dict(audio) if audio is not None else None,
         )
 
 

@@ -55,6 +55,9 @@ class Emotion:
     ``ekman``: Ekman group -> probability in [0, 1] (normalised to sum to 1).
     ``valence``: unpleasant (-1) to pleasant (+1); ``arousal``: calm (-1) to excited (+1).
     ``summary``: a short phrase for people, e.g. "mostly sadness with some joy: bittersweet".
+    ``felt``: the Ekman groups the text names itself with mood words ("excited and terrified";
+    :func:`copilot.emotion.describe.felt_groups`), or None when unknown (a synthetic point, an
+    old record); a mixed mood the text names is summarised as mixed.
     """
 
     labels: dict[str, float]
@@ -62,6 +65,7 @@ class Emotion:
     valence: float
     arousal: float
     summary: str
+    felt: tuple[str, ...] | None = None
 
     @property
     def top(self) -> str:
@@ -83,6 +87,7 @@ class Emotion:
             valence=float(data.get("valence", 0.0)),
             arousal=float(data.get("arousal", 0.0)),
             summary=str(data.get("summary", "")),
+            felt=None if data.get("felt") is None else tuple(str(g) for g in data["felt"]),
         )
 
 

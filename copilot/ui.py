@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copilot.catalog.records import AudioFeatures
 from copilot.chat import Copilot, songops
 from copilot.chat.params import param_changes
 from copilot.chat.understand import Details
@@ -24,6 +25,7 @@ from copilot.errors import CopilotError, InputError
 from copilot.llm.guard import safe_markdown
 from copilot.settings import Settings
 from copilot.song import SongState
+from copilot.web_profile import add_taste_panel
 
 if TYPE_CHECKING:
     from copilot.lyrics.form import Lyrics
@@ -37,7 +39,7 @@ LYRIC_COLUMNS = ["section", "#", "line", "syl.", "target", "rhyme"]
 TABLE_COLUMNS = [*LYRIC_COLUMNS, "lock"]
 """The page's lyric table: :data:`LYRIC_COLUMNS` and a lock tick; "line" and "lock" are editable."""
 LINE_COLUMN, LOCK_COLUMN = TABLE_COLUMNS.index("line"), TABLE_COLUMNS.index("lock")
-REC_COLUMNS = ["#", "title", "artist", "score", "why", "moods"]
+REC_COLUMNS = ["#", "title", "artist", "score", "why", "moods", "sound"]
 EXAMPLES = [
     "recommend songs for a rainy night drive",
     "write a chorus in the mood of #1",
@@ -219,11 +221,23 @@ def parse_choice(value: Any) -> tuple[int, int, int]:
     return section, line, take
 
 
+def sound_text(audio: AudioFeatures | None) -> str:
+    """An imported audio file's measured features in one cell ("" for catalog rows).
+
+    >>> sound_text(AudioFeatures(96.4, "Bb", "minor", -14.0, 0.42, 185.0))
+    '96 BPM, Bb minor, energy 0.42, 3:05'
+    """
+    if audio is None:
+        return ""
+    minutes, seconds = divmod(round(audio.duration_s), 60)
+    return f"{audio.tempo_bpm:.0f} BPM, {audio.tonic} {audio.mode}, energy {audio.energy:.2f}, {minutes}:{seconds:02d}"
+
+
 def rec_rows(state: SongState) -> list[list[Any]]:
-    """One row per recommendation shown: number, title, artist, score, why, moods (the
-    Dataframe's plain rows)."""
+    """One row per recommendation shown: number, title, artist, score, why, moods, and the
+    measured sound of audio imports (the Dataframe's plain rows)."""
     return [
-        [i, r.title, r.artist, round(r.score, 3), r.why, ", ".join(r.moods[:4])]
+        [i, r.title, r.artist, round(r.score, 3), r.why, ", ".join(r.moods[:4]), sound_text(r.audio)]
         for i, r in enumerate(state.recommendations, 1)
     ]
 
@@ -510,7 +524,14 @@ def build_demo(copilot: Copilot) -> Any:
                 mood_md = gr.Markdown(elem_id="mood-text")
                 mood_plot = gr.Plot(label="Mood", elem_id="mood-plot")
                 with gr.Row():
-                    val_sl = gr.Slider(-1, 1, step=0.05, value=0.0, label="Valence (unpleasant to pleasant)")
+                    val_sl = gr.Slider(
+                        -1,
+                        1,
+                        step=0.05,
+                        value=0.0,
+                        label="Valence (unpleasant to pleasant)",
+                        info="Moving the mood I read from your words teaches me what you mean (kept for you)",
+                    )  # learning hook: Copilot.apply_params keeps a move of a mood read from words as a correction
                     aro_sl = gr.Slider(-1, 1, step=0.05, value=0.0, label="Arousal (calm to excited)")
                 with gr.Row():
                     key_dd = gr.Dropdown(KEYS, label="Key", value="C", min_width=70)
@@ -560,6 +581,9 @@ def build_demo(copilot: Copilot) -> Any:
                     rec_no = gr.Number(label="Result #", value=1, precision=0, minimum=1, min_width=80)
                     like_btn = gr.Button("Like", size="sm", elem_id="like")
                     dislike_btn = gr.Button("Dislike", size="sm", elem_id="dislike")
+                taste_outputs, taste_refresh = add_taste_panel(
+                    settings, lambda: copilot.engines.get("recommender").store.snapshot()
+                )
         panel_outputs = [
             mood_md,
             mood_plot,
@@ -597,10 +621,12 @@ def build_demo(copilot: Copilot) -> Any:
             api_name="apply_params",
         )
         undo_btn.click(undo_change, [state], [state, note_md, *panel_outputs], api_name="undo")
-        like_btn.click(lambda n, s: feedback(n, "like", s), [rec_no, state], [state, note_md, recs_df], api_name="like")
+        like_btn.click(
+            lambda n, s: feedback(n, "like", s), [rec_no, state], [state, note_md, recs_df], api_name="like"
+        ).then(taste_refresh, None, taste_outputs, show_progress="hidden")  # the "Your taste" panel (web_profile)
         dislike_btn.click(
             lambda n, s: feedback(n, "dislike", s), [rec_no, state], [state, note_md, recs_df], api_name="dislike"
-        )
+        ).then(taste_refresh, None, taste_outputs, show_progress="hidden")
         lyric_edit_outputs = [state, note_md, lyrics_df, choices_md, take_dd, take_btn, dl_zip]
         lyrics_df.input(edit_table, [lyrics_df, state, table_seen], lyric_edit_outputs, api_name="edit_lyrics")
         take_btn.click(use_choice, [take_dd, state], lyric_edit_outputs, api_name="use_take")

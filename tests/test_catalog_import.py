@@ -140,5 +140,5 @@ def test_shipped_demo_catalogs_parse_cleanly() -> None:
     assert all(s.lyrics and s.artist for s in eliz.songs)
     assert len(mtg.songs) == 18486 and not mtg.errors
     first = mtg.songs[0]
-    assert first.title == "Jamendo track 948" and first.url == "https://www.jamendo.com/track/948"
+    assert first.title == "Untitled (Jamendo 948)" and first.url == "https://www.jamendo.com/track/948"
     assert (DEMO_FILES[1].parent / "LICENSE.md").read_text().count("CC BY-NC-SA 4.0") >= 1

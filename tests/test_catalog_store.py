@@ -247,7 +247,7 @@ def test_load_demo_is_idempotent(settings: Settings, embedder, tmp_path: Path, m
     with store.writing():
         assert demo.load_demo(store)["added"] == 7
         assert demo.load_demo(store) == {"added": 0, "updated": 0, "unchanged": 7, "rejected": 0}
-    assert store.get("track_0000948")["title"] == "Jamendo track 948"
+    assert store.get("track_0000948")["title"] == "Untitled (Jamendo 948)"
 
 
 def test_snapshot_mirror_is_cached_on_disk_and_follows_writes(

@@ -1,5 +1,5 @@
-"""The recommender keeps content-word vectors: a repeated word is not embedded again, and
-cached vectors give the same ranking as fresh ones."""
+"""Content words get their say from a vocabulary embedded once: a prompt costs one embedding, the
+table's rows are the words' real best cosines per tag, and the table is kept on disk."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 from test_copilot_flow import small_catalog
 
-from copilot.catalog import recommender as rec_mod
+from copilot.catalog import words as words_mod
 from copilot.catalog.importer import parse_catalog
 from copilot.catalog.recommender import Recommender
 from copilot.catalog.store import SongStore
+from copilot.catalog.words import best_per_tag, vocabulary
 from copilot.settings import Settings
 
 
@@ -30,26 +31,33 @@ class Counting:
         return self.inner.embed(texts)
 
 
-def test_word_vectors_are_cached_and_rank_the_same(settings: Settings, embedder, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_prompt_costs_one_embedding_and_words_come_from_the_table(
+    settings: Settings, embedder, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     store = SongStore.open(settings, embedder)
     with store.writing():
         store.add_songs(parse_catalog(small_catalog(tmp_path)).songs)
+    monkeypatch.setattr(words_mod, "_TABLES", {})  # a new process: the table comes from the disk cache
     counting = Counting(embedder)
     rec = Recommender(store, counting)  # type: ignore[arg-type]
-    first = rec.recommend("sad songs for a rainy night drive", k=5)
-    assert counting.texts == ["sad songs for a rainy night drive", "sad", "rainy", "night", "drive"]
+    rec.recommend("sad songs for a rainy night drive", k=5)
+    assert len(counting.texts) > 5000, "the first query builds the vocabulary table"
     counting.texts.clear()
-    again = rec.recommend("rainy night, sad songs for the drive", k=5)
-    assert counting.texts == ["rainy night, sad songs for the drive"], "cached words were embedded again"
-    counting.texts.clear()
-    rec.recommend("happy songs for a sunny drive", k=5)
-    assert counting.texts == ["happy songs for a sunny drive", "happy", "sunny"]
+    rec.recommend("bittersweet candles for a lonely evening", k=5)
+    assert counting.texts == ["bittersweet candles for a lonely evening"], "a prompt is one embedding"
 
-    fresh = Recommender(store, embedder)
-    assert [r.id for r in fresh.recommend("rainy night, sad songs for the drive", k=5)] == [r.id for r in again]
-    assert first and np.allclose(rec._word_vecs["rainy"], embedder.embed(["rainy"])[0], atol=1e-5)
+    monkeypatch.setattr(words_mod, "_TABLES", {})
+    again = Counting(embedder)
+    Recommender(store, again).recommend("happy songs for a sunny drive", k=5)  # type: ignore[arg-type]
+    assert again.texts == ["happy songs for a sunny drive"], "the word vectors are read back from the disk cache"
 
-    monkeypatch.setattr(rec_mod, "WORD_CACHE_SIZE", 3)
-    small = Recommender(store, counting)  # type: ignore[arg-type]
-    small.recommend("sad rainy night drive", k=3)
-    assert len(small._word_vecs) == 3 and "sad" not in small._word_vecs, "the least recently used word is dropped"
+    index = store.snapshot()
+    table = rec._words[1] if rec._words else None
+    assert table is not None and {"bittersweet", "lonely", "rainy"} <= set(table.row_of)
+    fresh = best_per_tag(
+        np.asarray(embedder.embed(["lonely"])), index.proto_vecs, index.proto_tag, len(index.tag_names)
+    )
+    assert np.allclose(table.lookup(["lonely"]), fresh, atol=1e-4)
+    assert np.allclose(table.lookup(["candles"]), table.lookup(["candle"])), "a plural is read by its stem"
+    assert table.lookup(["zzqxv"]).shape == (0, len(index.tag_names)), "an unknown word has no vote"
+    assert len(vocabulary()) > 10_000

@@ -110,7 +110,7 @@ def test_filters_parse_and_apply() -> None:
     assert "calmxmas" not in got and "sad2" not in got and "lyric" not in got
     assert set(got) == {"sad1", "happy1"}
     jazz = ids_of(rank(Query(vector=unit(0, 1, 0, 0), filters=parse_filters("only jazz please")), index, 5), index)
-    assert jazz == ["sad2"]
+    assert jazz[0] == "sad2", "one jazz song of five: too few to filter on, ranked first (copilot.catalog.facets)"
     assert parse_filters("I have the blues, rock me gently").empty
     assert parse_filters("with vocals").instrumental is False
 

@@ -109,7 +109,10 @@ def test_chat_streams_and_sessions_are_isolated(app: RunningApp) -> None:
     db = open_location(home_location(app.home))  # the app's own database, read beside it
     songs = SongStore(db).list()
     assert len(songs) == 1, "only alice's song was saved; bob has not said anything yet"
-    assert FeedbackStore(db).users() == [songs[0].session_id]
+    # the like is kept for alice's song and for the page's profile user ("default": no COPILOT_AUTH)
+    assert FeedbackStore(db).users() == sorted([songs[0].session_id, "default"])
+    taste = alice.predict(api_name="/taste")  # the "Your taste" panel: (figure, text, remove choices)
+    assert "1 liked" in taste[1] and "raises songs tagged" in taste[1]
 
 
 def test_callbacks_check_their_own_input(app: RunningApp) -> None:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from copilot.catalog.naming import entry_names
 from copilot.errors import CatalogError, InputError
 from copilot.settings import Settings
 
@@ -66,9 +67,41 @@ def _safe_analyzer(settings: Settings) -> Any:
     return analyzer
 
 
+def _import_audio(args: argparse.Namespace, settings: Settings, path: Path) -> int:
+    """Import a folder (recursively) or one audio file: tags and features read in child processes."""
+    from copilot.catalog.audio import AudioLimits, find_audio_files, import_audio
+
+    files = find_audio_files(path)
+    store = _store(settings)
+    result = import_audio(
+        files,
+        lambda ids: store.stored_hashes(ids).keys(),
+        AudioLimits(),
+        workers=args.workers,
+        progress=_progress("analysing"),
+    )
+    for err in result.errors[:50]:
+        print(f"{err}", file=sys.stderr)
+    if len(result.errors) > 50:
+        print(f"... and {len(result.errors) - 50} more files that could not be read", file=sys.stderr)
+    if result.skipped:
+        print(f"{len(result.skipped)} of {len(files)} files were imported before (same content): skipped",
+              file=sys.stderr)  # fmt: skip
+    with store.writing(command=f"copilot catalog import {args.path}"):
+        counts = store.add_songs(result.songs, _safe_analyzer(settings), _progress("storing"))
+    counts.update(
+        files=len(files), skipped=len(result.skipped), duplicates=len(result.duplicates), rejected=len(result.errors)
+    )
+    print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot.catalog.audio import is_audio
     from copilot.catalog.importer import parse_catalog
 
+    if Path(args.path).is_dir() or is_audio(Path(args.path)):
+        return _import_audio(args, settings, Path(args.path))
     parsed = parse_catalog(Path(args.path), args.format)
     for err in parsed.errors[:50]:
         print(f"{args.path}: {err}", file=sys.stderr)
@@ -119,6 +152,58 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def song_json(song: Any) -> dict[str, Any]:
+    """The JSON object of one song in `catalog list --json` / `catalog show --json`."""
+    d = song.to_dict()
+    keys = ("id", "title", "artist", "source", "moods", "genres", "instruments", "year", "url", "license", "audio")
+    return {**{k: d[k] for k in keys}, "derived_moods": d["derived_moods"]}  # derived: marked, apart from moods
+
+
+def _song_line(song: Any) -> str:
+    audio = song.audio
+    feats = (
+        f"  [{audio.tempo_bpm:.0f} BPM, {audio.tonic} {audio.mode}, {audio.loudness_db:.0f} dB, "
+        f"energy {audio.energy:.2f}, {audio.duration_s:.0f} s]"
+        if audio
+        else ""
+    )
+    title, artist = entry_names(song.id, song.title, song.artist)
+    return f"{song.id}  {title} - {artist}{feats}"
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Every song (or the first --limit), one per line; with --json one JSON object per line."""
+    for n, song in enumerate(_store(settings).iter_songs()):
+        if args.limit is not None and n >= args.limit:
+            break
+        print(json.dumps(song_json(song), ensure_ascii=False) if args.json else _song_line(song))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """One song: its fields, audio features and lyrics."""
+    from copilot.errors import NotFound
+
+    store = _store(settings)
+    song = store.song(args.song_id)
+    if song is None:
+        raise NotFound(f"no song with id {args.song_id!r} in the catalog")
+    lyrics = store.lyrics_of(args.song_id)
+    if args.json:
+        print(json.dumps({**song_json(song), "lyrics": lyrics}, ensure_ascii=False))
+        return 0
+    print(_song_line(song))
+    fields = (("source", song.source), ("moods", ", ".join(song.moods)), ("genres", ", ".join(song.genres)),
+              ("instruments", ", ".join(song.instruments)), ("year", song.year or ""),
+              ("derived moods", ", ".join(d.shown for d in song.derived_moods)))  # fmt: skip
+    for label, value in fields:
+        if value:
+            print(f"  {label}: {value}")
+    for chunk in lyrics:
+        print(f"  | {chunk}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     print(json.dumps(_store(settings).stats(), ensure_ascii=False, indent=2))
     return 0
@@ -138,6 +223,20 @@ def cmd_load_demo(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     with store.writing(command="copilot catalog load-demo"):
         counts = load_demo(store, _safe_analyzer(settings), _progress("loading demo"))
+    from copilot.catalog.words import warm  # facets hook: the recommender's word table, built once here
+
+    warm(store)
+    print(json.dumps(counts))
+    return 0
+
+
+def cmd_derive_tags(args: argparse.Namespace, settings: Settings) -> int:
+    """Derive mood tags (from lyrics and audio) for stored songs that have none; idempotent."""
+    from copilot.catalog.retag import derive_stored
+
+    store = _store(settings)
+    with store.writing(command="copilot catalog derive-tags"):
+        counts = derive_stored(store, _safe_analyzer(settings), _progress("deriving"))
     print(json.dumps(counts))
     return 0
 
@@ -161,9 +260,12 @@ def _recommender(settings: Settings) -> Any:
     from copilot.catalog.recommender import Recommender
     from copilot.state import open_state
     from copilot.state.feedback import FeedbackStore
+    from copilot.state.taste import TasteStore
 
-    feedback = FeedbackStore(open_state(settings))
-    return Recommender(_store(settings), _embedder(settings), _analyzer(settings), feedback)
+    db = open_state(settings)  # --user NAME applies NAME's likes, history and profile (copilot profile show)
+    return Recommender(
+        _store(settings), _embedder(settings), _analyzer(settings), FeedbackStore(db), profiles=TasteStore(db)
+    )
 
 
 def _result_line(rec: Any) -> dict[str, Any]:
@@ -195,7 +297,7 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return 0
     for i, r in enumerate(results, start=1):
-        print(f"{i:2d}. {r.title} - {r.artist or 'unknown'}  [{r.id}]  score {r.score:.3f}")
+        print(f"{i:2d}. {r.title} - {r.artist}  [{r.id}]  score {r.score:.3f}")
         print(f"    why: {r.why.get('summary', '')}")
         if r.url:
             print(f"    {r.url}")
@@ -219,13 +321,24 @@ def register(sub: Any) -> None:
     """Add the catalog, recommend and feedback subcommands."""
     cat = sub.add_parser("catalog", help="import, inspect and manage the song catalog")
     csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    p = csub.add_parser("import", help="import songs from a CSV, TSV or JSONL file")
+    p = csub.add_parser(
+        "import", help="import songs from a CSV, TSV or JSONL file, or a folder of audio (WAV, FLAC, OGG, MP3)"
+    )
     p.add_argument("path")
     p.add_argument("--format", choices=("auto", "csv", "tsv", "jsonl"), default="auto")
     p.add_argument(
         "--on-error", choices=("skip", "abort"), default="skip", help="skip bad rows (default) or refuse the whole file"
     )
+    p.add_argument("--workers", type=int, default=None, help="audio analysis processes (default: one per core)")
     p.set_defaults(func=cmd_import)
+    p = csub.add_parser("list", help="the songs in the catalog")
+    p.add_argument("--json", action="store_true", help="one JSON object per song, per line")
+    p.add_argument("--limit", type=int, default=None)
+    p.set_defaults(func=cmd_list)
+    p = csub.add_parser("show", help="one song: fields, audio features, lyrics")
+    p.add_argument("song_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
     csub.add_parser("stats", help="counts of songs, lyrics, tags").set_defaults(func=cmd_stats)
     csub.add_parser("check", help="check the store for damage (exit 1 if damaged)").set_defaults(func=cmd_check)
     p = csub.add_parser("rebuild", help="rebuild a damaged store from its imported files (or the demo catalog)")
@@ -235,6 +348,9 @@ def register(sub: Any) -> None:
     p.add_argument("ids", nargs="+")
     p.set_defaults(func=cmd_remove)
     csub.add_parser("load-demo", help="load the shipped demo catalog (idempotent)").set_defaults(func=cmd_load_demo)
+    csub.add_parser(
+        "derive-tags", help="give songs without mood tags tags derived from their lyrics and audio (idempotent)"
+    ).set_defaults(func=cmd_derive_tags)
     p = csub.add_parser("history", help="import a listening history CSV: user_id,song_id,plays")
     p.add_argument("path")
     p.set_defaults(func=cmd_history)

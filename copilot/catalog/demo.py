@@ -5,8 +5,8 @@ Two catalogs live in ``vectorstore/catalogs/``, each in its own folder with its 
 - ``elizabethan/songs.jsonl``: 234 public-domain song lyrics (1588-1622) from Project
   Gutenberg eBook #27129 (ed. A. H. Bullen); the composer is taken from the song-book name.
 - ``mtg_jamendo/moodtheme.tsv``: the MTG-Jamendo mood/theme annotations with genres and
-  instruments (CC BY-NC-SA 4.0); titles are not in the dataset, so a track shows as
-  "Jamendo track N" with its jamendo.com link.
+  instruments (CC BY-NC-SA 4.0); titles and artist names are not in the dataset, so a track
+  shows as "Untitled (Jamendo N)" by "Unknown artist (Jamendo M)" with its jamendo.com link.
 
 :func:`build_demo_files` regenerates both files from the raw data (a maintainer step);
 :func:`load_demo` imports them into the store (idempotent: unchanged songs are skipped).
@@ -23,6 +23,7 @@ from typing import Any
 
 from copilot import atomic
 from copilot.catalog.importer import parse_catalog
+from copilot.catalog.naming import entry_names
 from copilot.catalog.store import Progress, SongStore
 from copilot.errors import CatalogError
 from copilot.settings import VECTORSTORE_DIR
@@ -70,17 +71,18 @@ def elizabethan_rows(raw_jsonl: Path) -> list[dict[str, Any]]:
 
 
 def mtg_rows(raw_tsv: Path) -> list[dict[str, str]]:
-    """Shipped rows for MTG-Jamendo: id, title "Jamendo track N", artist, tags, url, split."""
+    """Shipped rows for MTG-Jamendo: id, title "Untitled (Jamendo N)", artist "Unknown artist (Jamendo M)"
+    (:func:`copilot.catalog.naming.entry_names`), tags, url, split."""
     rows = []
     with raw_tsv.open(encoding="utf-8", newline="") as handle:
         for r in csv.DictReader(handle, delimiter="\t"):
             number = int(r["track_id"].split("_")[-1])
-            artist = int(r["artist_id"].split("_")[-1])
+            title, artist = entry_names(r["track_id"], "", r["artist_id"])
             rows.append(
                 {
                     "id": r["track_id"],
-                    "title": f"Jamendo track {number}",
-                    "artist": f"Jamendo artist {artist}",
+                    "title": title,
+                    "artist": artist,
                     "moods": r["moods"],
                     "genres": r["genres"],
                     "instruments": r["instruments"],

@@ -16,7 +16,7 @@ from copilot.types import Emotion, RetrievalTarget
 
 
 def va_from_tags(moods: Sequence[str]) -> tuple[float, float] | None:
-    """(valence, arousal) in [-1, 1] from MTG mood tags via the engine's table, or None."""
+    """(valence, arousal) in [-1, 1] from MTG mood tags via the engine's ``tags_to_va``, or None."""
     if not moods:
         return None
     try:
@@ -28,13 +28,14 @@ def va_from_tags(moods: Sequence[str]) -> tuple[float, float] | None:
 
 
 def top_from_tags(moods: Sequence[str]) -> str:
-    """The Ekman group most of the mood tags point to (the engine's TAG_EKMAN), or ""."""
+    """The top Ekman group of the mood tags (the engine's ``tags_to_mood``: tags weighed by kind
+    and intensity, calm/texture tags light on feeling), or ""."""
     try:
-        from copilot.emotion.tags import TAG_EKMAN
+        from copilot.emotion.tags import tags_to_mood
     except ImportError:
         return ""
-    groups = [TAG_EKMAN[m] for m in moods if m in TAG_EKMAN]
-    return max(set(groups), key=lambda g: (groups.count(g), g)) if groups else ""
+    mood = tags_to_mood(list(moods))
+    return "" if mood is None else mood.top
 
 
 def load_emotion_analyzer(settings: Settings) -> Any | None:

@@ -1,65 +1,32 @@
-"""Hard filters parsed from a prompt (pure).
+"""The facets a prompt asks for, read from the prompt (pure): the typed facet request.
 
-People say what they do not want in the same sentence as what they do: "only
-instrumental", "no christmas songs", "some jazz", "nothing with vocals", "more by
-the same artist". :func:`parse_filters` turns those phrases into a :class:`Filters`
-value; the ranker applies it as a mask before scoring.
+People say what they want and what they do not in the same sentence: "sad piano songs
+without drums", "some jazz, nothing soft", "slow minor-key songs around 80 bpm", "only
+instrumental", "more by the same artist". :func:`parse_filters` turns those phrases into a
+:class:`Filters` value, reading the words with the shared readers of
+:mod:`copilot.musicwords` (the chat reads them the same way) into the names of
+:mod:`copilot.vocab`; :mod:`copilot.catalog.facets` applies it to a catalog (a hard filter
+where enough songs carry a facet, a boost otherwise).
 
-A genre word alone is not taken as a filter ("rock me gently", "I have the blues"):
-it must come with "only/just/some" before it, "no/not/without" before it, or
-"music/songs/tracks" after it.
+A genre word that is also plain English is not taken alone ("rock me gently", "I have the
+blues"): it needs a cue ("some rock", "rock songs", "no house").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-GENRE_WORDS: dict[str, str] = {
-    "jazz": "jazz",
-    "blues": "blues",
-    "rock": "rock",
-    "pop": "pop",
-    "folk": "folk",
-    "metal": "metal",
-    "classical": "classical",
-    "electronic": "electronic",
-    "electronica": "electronic",
-    "techno": "techno",
-    "house": "house",
-    "ambient": "ambient",
-    "reggae": "reggae",
-    "hip hop": "hiphop",
-    "hiphop": "hiphop",
-    "rap": "rap",
-    "funk": "funk",
-    "soul": "soul",
-    "punk": "punkrock",
-    "country": "country",
-    "orchestral": "orchestral",
-    "soundtrack": "soundtrack",
-    "lounge": "lounge",
-    "chillout": "chillout",
-    "trance": "trance",
-    "dance": "dance",
-    "latin": "latin",
-    "world": "world",
-    "indie": "indie",
-    "experimental": "experimental",
-    "disco": "disco",
-    "rnb": "rnb",
-    "r&b": "rnb",
-    "new age": "newage",
-    "dubstep": "dubstep",
-    "drum and bass": "drumnbass",
-    "alternative": "alternative",
-    "christmas": "christmas",
-}
-"""Words people use for a genre -> the catalog's genre tag."""
+from copilot import musicwords, vocab
+from copilot.catalog.tagtext import MOOD_TAGS
 
-_NOUNS = r"(?:music|songs?|tracks?|tunes?|stuff|vibes?|pieces?)"
-_ONLY = r"(?:only|just|purely|strictly|some|play me|give me)"
-_NOT = r"(?:no|not|without|nothing|anything but|except|skip|avoid|minus)"
+TEMPO_SPREAD = 0.08
+"""A tempo in BPM ("around 120 bpm") matches songs within this fraction of it (111-129 BPM)."""
+
+MODE_OF = {"major": "major", "minor": "minor", "ionian": "major", "aeolian": "minor"}
+"""Modes an audio key finder can tell (others, "dorian", are not a facet of the catalog)."""
+
+_EXCLUDABLE_TAGS = frozenset(MOOD_TAGS) | frozenset(vocab.INSTRUMENTS) | frozenset(vocab.GENRES)
 
 
 @dataclass(frozen=True)
@@ -69,6 +36,9 @@ class Filters:
     ``require_genres``: a song must carry at least one; ``exclude_tags``: a song carrying any
     (as mood, genre or instrument) is dropped. ``same_artist_ok``: turn off artist diversity.
     ``require_instruments``: a song must carry every one ("with piano and cello").
+    ``tempo_bpm``: (low, high) BPM a song's measured tempo must lie in, ``tempo_label`` how it
+    was asked ("around 120 bpm", "slow"). ``tonic`` / ``mode``: the key asked for ("D", "minor";
+    either may be None); both apply to songs whose audio was analysed.
     """
 
     instrumental: bool | None = None
@@ -76,6 +46,10 @@ class Filters:
     exclude_tags: tuple[str, ...] = ()
     same_artist_ok: bool = False
     require_instruments: tuple[str, ...] = ()
+    tempo_bpm: tuple[float, float] | None = None
+    tempo_label: str = ""
+    tonic: str | None = None
+    mode: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -85,6 +59,28 @@ class Filters:
             and not self.require_genres
             and not self.exclude_tags
             and not self.require_instruments
+            and self.tempo_bpm is None
+            and self.tonic is None
+            and self.mode is None
+        )
+
+    @property
+    def key_label(self) -> str:
+        """The key asked for in words: "in D minor", "in a minor key", "in D" ("" when none)."""
+        if self.tonic and self.mode:
+            return f"in {self.tonic} {self.mode}"
+        if self.mode:
+            return f"in a {self.mode} key"
+        return f"in {self.tonic}" if self.tonic else ""
+
+    def with_music_of(self, other: Filters) -> Filters:
+        """These filters, with tempo and key taken from ``other`` where these have none."""
+        return replace(
+            self,
+            tempo_bpm=self.tempo_bpm or other.tempo_bpm,
+            tempo_label=self.tempo_label or other.tempo_label,
+            tonic=self.tonic or other.tonic,
+            mode=self.mode or other.mode,
         )
 
     def describe(self) -> list[str]:
@@ -97,11 +93,15 @@ class Filters:
         out += [f"only {g}" for g in self.require_genres]
         out += [f"with {i}" for i in self.require_instruments]
         out += [f"no {t}" for t in self.exclude_tags]
+        if self.tempo_label:
+            out.append(self.tempo_label)
+        if self.key_label:
+            out.append(self.key_label)
         return out
 
 
 def parse_filters(prompt: str) -> Filters:
-    """Find hard filters in ``prompt``.
+    """Every facet ``prompt`` asks for.
 
     >>> parse_filters("something calm, only instrumental, no christmas songs").describe()
     ['only instrumental', 'no christmas']
@@ -109,30 +109,50 @@ def parse_filters(prompt: str) -> Filters:
     True
     >>> parse_filters("some jazz for a rainy day").require_genres
     ('jazz',)
+    >>> parse_filters("sad folk songs with piano, without drums, nothing soft").describe()
+    ['only folk', 'with piano', 'no drums', 'no soft']
+    >>> parse_filters("slow minor-key songs").describe(), parse_filters("in D minor at 96 bpm").describe()
+    (['slow', 'in a minor key'], ['around 96 bpm', 'in D minor'])
     """
-    text = " " + re.sub(r"\s+", " ", prompt.lower()) + " "
-    instrumental: bool | None = None
-    vocal_words = r"(?:vocals?|singing|voices?|words|lyrics|a singer)"
-    no_vocals = re.search(rf"\b{_NOT} (?:with |any )?{vocal_words}", text)
-    no_instr = re.search(rf"\b{_NOT} (?:an )?instrumentals?\b", text)
-    if no_instr or (re.search(rf"\b(?:with|has|have) {vocal_words}", text) and not no_vocals):
-        instrumental = False
-    if no_vocals or (re.search(r"\b(?:instrumentals?|wordless)\b", text) and not no_instr):
-        instrumental = True
-    require: list[str] = []
-    exclude: list[str] = []
-    for word, tag in GENRE_WORDS.items():
-        w = re.escape(word)
-        if re.search(rf"\b{_NOT} (?:more )?{w}\b", text):
-            if tag not in exclude:
-                exclude.append(tag)
-        elif (
-            (re.search(rf"\b{_ONLY} {w}\b", text) or re.search(rf"\b{w} {_NOUNS}\b", text))
-            and tag != "christmas"
-            and tag not in require
-        ):
-            require.append(tag)
+    typed = " ".join(prompt.split())
+    low = typed.lower()
+    negated = musicwords.negated_spans(low)
+    excludes = [(a, b) for a, b, x in negated if x]
+    tags: dict[int, tuple[int, str]] = {}
+    genres: list[str] = []
+    instruments: list[str] = []
+    for start, end, kind, tag in musicwords.find_tags(low, loose_genres=True):
+        tags[start] = (end, tag)
+        if any(a <= start < b for a, b, _ in negated):
+            continue
+        (instruments if kind == "instrument" else genres).append(tag)
+    exclude = [t for t in musicwords.excluded(low, negated, tags, extra=_EXCLUDABLE_TAGS) if t in _EXCLUDABLE_TAGS]
+    said = musicwords.mask(low, *excludes)
+    tempo_bpm, tempo_label = _tempo(said)
+    tonic, mode = musicwords.find_key(musicwords.mask(typed, *excludes))
+    mode = MODE_OF.get(mode or musicwords.find_mode(said) or "")
     same_artist = bool(
-        re.search(r"\b(?:same artist|same band|more (?:by|from) (?:them|this artist|that artist))\b", text)
+        re.search(r"\b(?:same artist|same band|more (?:by|from) (?:them|this artist|that artist))\b", low)
     )
-    return Filters(instrumental, tuple(require), tuple(exclude), same_artist)
+    return Filters(
+        instrumental=musicwords.find_instrumental(low),
+        require_genres=tuple(dict.fromkeys(genres)),
+        exclude_tags=tuple(exclude),
+        same_artist_ok=same_artist,
+        require_instruments=tuple(musicwords.specific_instruments(instruments)),
+        tempo_bpm=tempo_bpm,
+        tempo_label=tempo_label,
+        tonic=tonic,
+        mode=mode,
+    )
+
+
+def _tempo(low: str) -> tuple[tuple[float, float] | None, str]:
+    bpm = musicwords.find_tempo(low)
+    if bpm is not None:
+        return (bpm * (1 - TEMPO_SPREAD), bpm * (1 + TEMPO_SPREAD)), f"around {bpm} bpm"
+    word = musicwords.find_tempo_word(low)
+    if word is not None:
+        lo, hi = vocab.TEMPO_WORDS[word]
+        return (float(lo), float(hi)), word
+    return None, ""

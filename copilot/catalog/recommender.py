@@ -18,19 +18,22 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
 
+from copilot import vocab
 from copilot.catalog import cf
 from copilot.catalog.emotions import retrieval_target
 from copilot.catalog.feedback import check_user, profile_scores
 from copilot.catalog.filters import Filters, parse_filters
 from copilot.catalog.index import CatalogIndex, split_tags
+from copilot.catalog.naming import entry_names
+from copilot.catalog.profile import ProfileSource, profile_step, search_tags
 from copilot.catalog.ranking import Query, Scored, Weights, rank
-from copilot.catalog.records import lyric_chunks
+from copilot.catalog.records import AudioFeatures, DerivedTag, audio_from_meta, lyric_chunks
+from copilot.catalog.words import WordTable, word_table
 from copilot.embedder import Embedder
 from copilot.errors import InputError, ModelError, NotFound
 from copilot.types import Emotion
@@ -51,9 +54,6 @@ MAX_TEXT_CHARS = 20_000
 MAX_K = 100
 SHORT_TEXT_WORDS = 48
 """Prompts up to this many words are one analyzer chunk: their query vector is reused for emotion."""
-WORD_CACHE_SIZE = 4096
-"""Content-word vectors kept (least recently used dropped): prompts reuse few words, and
-embedding a word costs as much as embedding the prompt."""
 
 
 class IndexSource(Protocol):
@@ -78,6 +78,9 @@ class Recommendation:
     emotion: dict[str, Any] | None = None
     parts: dict[str, float] = field(default_factory=dict)
     instruments: tuple[str, ...] = ()
+    derived_moods: tuple[DerivedTag, ...] = ()
+    """Mood tags derived from the song's lyrics or audio (it had none given), with their source."""
+    audio: AudioFeatures | None = None  # audio hook: measured features of an imported audio file
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -92,6 +95,8 @@ class Recommendation:
             "instruments": list(self.instruments),
             "url": self.url,
             "emotion": self.emotion,
+            "derived_moods": [d.to_dict() for d in self.derived_moods],
+            "audio": self.audio.to_dict() if self.audio is not None else None,
         }
 
 
@@ -196,6 +201,28 @@ def content_words(prompt: str) -> list[str]:
     return out[:MAX_PHRASES]
 
 
+_FACET_WORDS = frozenset(
+    w for phrase in (*vocab.INSTRUMENT_WORDS, *vocab.GENRE_WORDS, *vocab.INSTRUMENTS, *vocab.GENRES)
+    for w in phrase.split()
+)  # fmt: skip
+
+
+def mood_words(prompt: str, filters: Filters) -> list[str]:
+    """The content words that vote for mood tags (:func:`copilot.catalog.ranking.tag_probabilities`):
+    when the prompt names facets, their words ("piano", "soundtrack", "acoustic") are facets, not
+    moods, and get no vote. The recommender lets words vote when the prompt has two or more.
+
+    >>> mood_words("hopeful soundtrack with piano", parse_filters("hopeful soundtrack with piano"))
+    ['hopeful']
+    >>> mood_words("rock me gently tonight", parse_filters("rock me gently tonight"))
+    ['rock', 'gently', 'tonight']
+    """
+    words = content_words(prompt)
+    if filters.require_genres or filters.require_instruments or filters.exclude_tags:
+        words = [w for w in words if w not in _FACET_WORDS]
+    return words
+
+
 def _check_k(k: int) -> int:
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}", setting="--k")
@@ -212,13 +239,22 @@ class Recommender:
         analyzer: Any = None,
         feedback: FeedbackSource | None = None,
         weights: Weights | None = None,
+        *,
+        profiles: ProfileSource | None = None,
+        profile_user: str | None = None,
+        remember_searches: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.analyzer = analyzer
         self.feedback = feedback
         self.weights = weights or Weights()
-        self._word_vecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        # the listener's profile (copilot.catalog.profile): whose (profile_user, else the caller's user),
+        # and whether prompts are kept as searches in it
+        self.profiles = profiles
+        self.profile_user = profile_user
+        self.remember_searches = remember_searches
+        self._words: tuple[np.ndarray, WordTable] | None = None
         self._word_lock = threading.Lock()
 
     # Entry points ---------------------------------------------------------------------
@@ -245,15 +281,17 @@ class Recommender:
             raise InputError(f"the prompt is {len(prompt)} characters (limit {MAX_PROMPT_CHARS})")
         _check_k(k)
         index = self.store.snapshot()
-        words = content_words(prompt)
-        vecs = self._embed_query(prompt, words)
-        query = Query(
-            vector=vecs[0],
-            filters=filters or parse_filters(prompt),
-            phrase_vectors=vecs[1:] if len(words) >= 2 else None,
-        )
+        said = parse_filters(prompt)  # the prompt's facets; a caller's filters keep theirs, gain tempo and key
+        facets = filters.with_music_of(said) if filters is not None else said
+        vec = np.asarray(self.embedder.embed([prompt]), dtype=np.float32)[0]
+        words = mood_words(prompt, facets) if len(content_words(prompt)) >= 2 else []
+        query = Query(vector=vec, filters=facets, word_sims=self._word_sims(index, words))
         query = self._with_emotion(query, prompt, emotion)
-        return self._run(query, index, k, user, diverse)
+        results = self._run(query, index, k, user, diverse)
+        who = self.profile_user or user
+        if self.profiles is not None and self.remember_searches and who is not None:
+            self.profiles.note_search(who, prompt, search_tags(query, index, self.weights.tau))
+        return results
 
     def more_like(
         self,
@@ -280,7 +318,7 @@ class Recommender:
         query = Query(
             vector=vec,
             target_va=target,
-            tag_boost=index.moods[row],
+            tag_boost=index.moods[row] or tuple(d.tag for d in index.derived_of(row)),
             exclude_ids=frozenset({song_id}),
             filters=filters or Filters(),
         )
@@ -315,21 +353,17 @@ class Recommender:
         return self._run(query, index, k, user, diverse, w)
 
     # Internals ------------------------------------------------------------------------
-    def _embed_query(self, prompt: str, words: list[str]) -> np.ndarray:
-        """Rows: the prompt's vector, then one per content word (word vectors cached, LRU)."""
+    def _word_sims(self, index: CatalogIndex, words: list[str]) -> np.ndarray | None:
+        """The content words' best cosine per tag, from the vocabulary embedded once (:mod:`.words`)."""
+        if not words or index.proto_vecs.shape[0] == 0:
+            return None
         with self._word_lock:
-            known = {w: self._word_vecs[w] for w in words if w in self._word_vecs}
-        missing = list(dict.fromkeys(w for w in words if w not in known))
-        fresh = np.asarray(self.embedder.embed([prompt, *missing]), dtype=np.float32)
-        with self._word_lock:
-            for w, v in zip(missing, fresh[1:], strict=True):
-                self._word_vecs[w] = v
-            for w in known:
-                self._word_vecs.move_to_end(w)
-            while len(self._word_vecs) > WORD_CACHE_SIZE:
-                self._word_vecs.popitem(last=False)
-        known.update(zip(missing, fresh[1:], strict=True))
-        return np.vstack([fresh[:1], *[known[w][None, :] for w in words]]) if words else fresh[:1]
+            if self._words is None or self._words[0] is not index.proto_vecs:
+                cache_dir = getattr(self.store, "cache_dir", None)
+                table = word_table(self.embedder, index.proto_vecs, index.proto_tag, len(index.tag_names), cache_dir)
+                self._words = (index.proto_vecs, table)
+            table = self._words[1]
+        return table.lookup(words)
 
     def _with_emotion(self, query: Query, text: str, emotion: Emotion | None = None) -> Query:
         if emotion is not None:
@@ -361,7 +395,13 @@ class Recommender:
             user_cf = cf.align(cf.user_scores(model, user), index.ids, index.row_of)
             merged_cf = user_cf if query.cf is None else np.maximum(query.cf, user_cf)
             query = replace(query, feedback=fb, cf=merged_cf if merged_cf.any() else None)
-        return [self._to_rec(s, index) for s in rank(query, index, k, w or self.weights, diverse)]
+        who = self.profile_user or user
+        step = profile_step(self.profiles, who, index) if self.profiles is not None and who is not None else None
+        w = w or self.weights
+        if step is None:
+            return [self._to_rec(s, index) for s in rank(query, index, k, w, diverse)]
+        scored = rank(replace(query, profile=step.pull), index, k, w, diverse)
+        return [self._to_rec(replace(s, why=step.explain(s.row, s.why, w.profile)), index) for s in scored]
 
     @staticmethod
     def _to_rec(s: Scored, index: CatalogIndex) -> Recommendation:
@@ -373,10 +413,11 @@ class Recommender:
                 "arousal": float(index.arousal[s.row]),
                 "top": str(meta.get("emotion_top", "")),
             }
+        title, artist = entry_names(index.ids[s.row], str(meta.get("title", "")), str(meta.get("artist", "")))
         return Recommendation(
             id=index.ids[s.row],
-            title=str(meta.get("title", index.ids[s.row])),
-            artist=str(meta.get("artist", "")),
+            title=title,
+            artist=artist,
             score=s.score,
             why=s.why,
             moods=split_tags(meta.get("moods")),
@@ -385,4 +426,6 @@ class Recommender:
             url=str(meta.get("url", "")),
             emotion=emotion,
             parts=s.parts,
+            derived_moods=index.derived_of(s.row),
+            audio=audio_from_meta(meta),
         )

@@ -22,8 +22,10 @@ from typing import Any
 from copilot.errors import CatalogError
 from copilot.text import strip_invisible
 
-SCHEMA_VERSION = 1
-"""Bumped when the stored form of a song changes (forces re-embedding on import)."""
+SCHEMA_VERSION = 2
+"""Bumped when the stored form of a song changes (forces re-embedding on import).
+
+2: songs carry ``source`` (the audio file), ``audio`` (:class:`AudioFeatures`) and ``derived_moods``."""
 
 KNOWN_FIELDS = ("id", "title", "artist", "lyrics", "moods", "genres", "instruments", "url", "year", "license")
 
@@ -42,6 +44,123 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ID_OK = re.compile(r"^[^\s\x00-\x1f]+$")
 
 
+MODES = ("major", "minor")
+"""The modes an audio key finder reports."""
+
+AUDIO_META_KEYS = {
+    "tempo_bpm": "audio_tempo_bpm",
+    "tonic": "audio_tonic",
+    "mode": "audio_mode",
+    "loudness_db": "audio_loudness_db",
+    "energy": "audio_energy",
+    "duration_s": "audio_duration_s",
+}
+"""AudioFeatures field -> the flat store metadata key that holds it (Chroma metadata is scalars only)."""
+
+
+@dataclass(frozen=True)
+class AudioFeatures:
+    """What audio analysis measured: tempo (BPM), key (tonic spelled as :func:`copilot.theory.respell`
+    spells it, e.g. "F#", "Bb"; mode "major" or "minor"), loudness (dBFS of the RMS level, <= 0),
+    energy in [0, 1] (see :mod:`copilot.catalog.audio_analysis`), duration of the whole file (s)."""
+
+    tempo_bpm: float
+    tonic: str
+    mode: str
+    loudness_db: float
+    energy: float
+    duration_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, field names as above."""
+        return {
+            "tempo_bpm": self.tempo_bpm,
+            "tonic": self.tonic,
+            "mode": self.mode,
+            "loudness_db": self.loudness_db,
+            "energy": self.energy,
+            "duration_s": self.duration_s,
+        }
+
+    def to_meta(self) -> dict[str, Any]:
+        """The flat store metadata (keys from :data:`AUDIO_META_KEYS`)."""
+        return {AUDIO_META_KEYS[k]: v for k, v in self.to_dict().items()}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AudioFeatures:
+        """Inverse of :meth:`to_dict` (a JSON edge); CatalogError when a field is missing or mistyped."""
+        try:
+            mode = str(data["mode"])
+            if mode not in MODES:
+                raise ValueError(f"mode {mode!r}")
+            return cls(
+                tempo_bpm=float(data["tempo_bpm"]),
+                tonic=str(data["tonic"]),
+                mode=mode,
+                loudness_db=float(data["loudness_db"]),
+                energy=float(data["energy"]),
+                duration_s=float(data["duration_s"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CatalogError(f"malformed audio features ({exc})") from exc
+
+
+def audio_from_meta(meta: Mapping[str, Any]) -> AudioFeatures | None:
+    """The AudioFeatures kept in a song's store metadata, or None (no audio, or a store from before v2)."""
+    if any(key not in meta for key in AUDIO_META_KEYS.values()):
+        return None
+    return AudioFeatures(
+        tempo_bpm=float(meta["audio_tempo_bpm"]),
+        tonic=str(meta["audio_tonic"]),
+        mode=str(meta["audio_mode"]),
+        loudness_db=float(meta["audio_loudness_db"]),
+        energy=float(meta["audio_energy"]),
+        duration_s=float(meta["audio_duration_s"]),
+    )
+
+
+DERIVED_SOURCES = ("lyrics", "audio")
+"""Where a derived mood tag came from (see :mod:`copilot.catalog.derive`)."""
+
+
+@dataclass(frozen=True)
+class DerivedTag:
+    """A mood tag copilot derived from a song's content, never given by the catalog (tags: derive.py).
+
+    ``source``: one of :data:`DERIVED_SOURCES`; ``confidence`` in [0, 1]."""
+
+    tag: str
+    source: str
+    confidence: float
+
+    @property
+    def shown(self) -> str:
+        """How the tag is shown to people, with its mark: ``"sad (from lyrics)"``."""
+        return f"{self.tag} (from {self.source})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: {"tag", "source", "confidence"}."""
+        return {"tag": self.tag, "source": self.source, "confidence": self.confidence}
+
+
+def derived_to_meta(tags: tuple[DerivedTag, ...]) -> str:
+    """The store metadata value of a song's derived tags (Chroma metadata is scalars: one JSON text)."""
+    return json.dumps([t.to_dict() for t in tags], ensure_ascii=False)
+
+
+def derived_from_meta(meta: Mapping[str, Any]) -> tuple[DerivedTag, ...]:
+    """The derived tags kept in a song's store metadata; () when none or unreadable (a store edge)."""
+    try:
+        items = json.loads(str(meta.get("derived_moods") or "[]"))
+    except ValueError:
+        return ()
+    out: list[DerivedTag] = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("source") in DERIVED_SOURCES and isinstance(item.get("tag"), str):
+            out.append(DerivedTag(item["tag"], item["source"], float(item.get("confidence") or 0.0)))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Song:
     """One catalog entry. Tags are lower-case tuples; ``extra`` holds unknown columns."""
@@ -57,6 +176,11 @@ class Song:
     year: int | None = None
     license: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    audio: AudioFeatures | None = None
+    source: str = ""
+    """The audio file the song was imported from ("" for rows of a catalog file)."""
+    derived_moods: tuple[DerivedTag, ...] = ()
+    """Mood tags derived from the lyrics or audio (only for songs given none), kept apart from ``moods``."""
 
     @property
     def instrumental(self) -> bool:
@@ -84,6 +208,9 @@ class Song:
             "year": self.year,
             "license": self.license,
             "extra": dict(self.extra),
+            "audio": self.audio.to_dict() if self.audio is not None else None,
+            "source": self.source,
+            "derived_moods": [t.to_dict() for t in self.derived_moods],
         }
 
 

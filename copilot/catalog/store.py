@@ -5,7 +5,8 @@ Chroma's default, which would download a model):
 
 - ``copilot_songs``: one record per song; its vector embeds the song's tag sentence
   (moods expanded into everyday words, genres, instruments); its metadata holds the
-  song's fields, its emotion (valence, arousal, top) and the content hash.
+  song's fields, its emotion (valence, arousal, top), the content hash and, apart from the
+  given moods, the mood tags derived from its content (``derived_moods``, :mod:`copilot.catalog.derive`).
 - ``copilot_lyrics``: lyric chunks (two lines each), ids ``<song id>#<n>``.
 - ``copilot_meta``: one record, the store generation, bumped after every write.
 
@@ -21,9 +22,11 @@ mode (``HttpClient``, ``settings.chroma_url``) leaves serialisation to the serve
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -34,14 +37,23 @@ import numpy as np
 
 from copilot.catalog import mirror
 from copilot.catalog.chroma import embedding_function_class, make_client
+from copilot.catalog.derive import DERIVE_VERSION, derivable, derive_tags
 from copilot.catalog.emotions import top_from_tags, va_from_tags
 from copilot.catalog.index import CatalogIndex, build_index
 from copilot.catalog.lock import WriterLock
-from copilot.catalog.records import Song, lyric_chunks
+from copilot.catalog.records import (
+    DerivedTag,
+    Song,
+    audio_from_meta,
+    derived_from_meta,
+    derived_to_meta,
+    lyric_chunks,
+)
 from copilot.catalog.tagtext import prototype_texts, tag_sentence
 from copilot.embedder import Embedder
 from copilot.errors import StoreError
 from copilot.settings import Settings
+from copilot.types import Emotion
 
 SONGS, LYRICS, META = "copilot_songs", "copilot_lyrics", "copilot_meta"
 EMBED_BATCH = 512
@@ -79,12 +91,87 @@ def song_metadata(song: Song, content_hash: str, va: tuple[float, float] | None,
         "n_chunks": n_chunks,
         "extra": json.dumps(song.extra, ensure_ascii=False),
     }
+    if song.source:
+        meta["source"] = song.source
+    if song.audio is not None:
+        meta.update(song.audio.to_meta())
+    if song.derived_moods:
+        meta["derived_moods"] = derived_to_meta(song.derived_moods)
     if song.year is not None:
         meta["year"] = song.year
     if va is not None:
         meta["valence"], meta["arousal"] = round(va[0], 4), round(va[1], 4)
         meta["emotion_top"] = top
     return meta
+
+
+def song_from_meta(song_id: str, meta: dict[str, Any]) -> Song:
+    """The :class:`Song` a record's metadata holds (the inverse of :func:`song_metadata`).
+
+    Lyrics are kept as chunks, not in the record, so the song comes back without them; a
+    store written before schema 2 has no ``source`` or ``audio`` (they come back empty)."""
+    year = meta.get("year")
+    try:
+        extra = json.loads(str(meta.get("extra") or "{}"))
+    except ValueError:
+        extra = {}
+
+    def tags(key: str) -> tuple[str, ...]:
+        return tuple(t for t in str(meta.get(key) or "").split(",") if t)
+
+    return Song(
+        id=song_id,
+        title=str(meta.get("title", "")),
+        artist=str(meta.get("artist", "")),
+        moods=tags("moods"),
+        genres=tags("genres"),
+        instruments=tags("instruments"),
+        url=str(meta.get("url", "")),
+        year=int(year) if isinstance(year, (int, float)) else None,
+        license=str(meta.get("license", "")),
+        extra={str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {},
+        audio=audio_from_meta(meta),
+        source=str(meta.get("source", "")),
+        derived_moods=derived_from_meta(meta),
+    )
+
+
+def record_text(song: Song, summary: str) -> str:
+    """The text embedded for a song record: title, tag sentence (the given moods, else the derived ones), feeling."""
+    moods = song.moods or tuple(d.tag for d in song.derived_moods)
+    sentence = tag_sentence(moods, song.genres, song.instruments)
+    return " ".join(x for x in (f"{song.title}.", sentence, f"Feels {summary}." if summary else "") if x)
+
+
+def derive_salt(song: Song, analyzer: Any) -> str:
+    """Part of a song's stored hash: songs that get derived mood tags hash by the rules' version,
+    so a change of the rules (:data:`~copilot.catalog.derive.DERIVE_VERSION`) derives them again."""
+    lyric = analyzer is not None and bool(song.lyrics.strip())
+    return f"+derive{DERIVE_VERSION}" if derivable(song.moods, lyric, song.audio) else ""
+
+
+def song_emotions(
+    batch: Sequence[Song], analyzer: Any
+) -> tuple[dict[str, tuple[tuple[float, float], str, str]], dict[str, tuple[DerivedTag, ...]]]:
+    """Per song: (valence/arousal, top group, summary) when known, and its derived mood tags.
+
+    The lyrics' emotion (when an analyzer is given) wins; else the point of the given mood tags,
+    else that of the derived ones (a song with audio features only)."""
+    emotions: dict[str, tuple[tuple[float, float], str, str]] = {}
+    lyric_emotion: dict[str, Emotion] = {}
+    with_lyrics = [s for s in batch if s.lyrics.strip()]
+    if analyzer is not None and with_lyrics:
+        for s, emo in zip(with_lyrics, analyzer.analyze_batch([s.lyrics for s in with_lyrics]), strict=True):
+            lyric_emotion[s.id] = emo
+            emotions[s.id] = ((float(emo.valence), float(emo.arousal)), emo.top, emo.summary)
+    derived = {s.id: derive_tags(s.moods, lyric_emotion.get(s.id), s.audio) for s in batch}
+    for s in batch:
+        tags = s.moods or tuple(d.tag for d in derived[s.id])
+        if s.id not in emotions:
+            va = va_from_tags(tags)
+            if va is not None:
+                emotions[s.id] = (va, top_from_tags(tags), "")
+    return emotions, derived
 
 
 class SongStore:
@@ -188,7 +275,9 @@ class SongStore:
         name = getattr(self.embedder, "name", "")
         # lyric songs analysed for emotion hash differently, so adding the analyzer later updates them
         hashes = {
-            s.id: s.content_hash(name + ("+emotion" if analyzer is not None and s.lyrics.strip() else ""))
+            s.id: s.content_hash(
+                name + ("+emotion" if analyzer is not None and s.lyrics.strip() else "") + derive_salt(s, analyzer)
+            )
             for s in songs
         }
         stored = self.stored_hashes([s.id for s in songs])
@@ -218,32 +307,34 @@ class SongStore:
         return counts
 
     def _prepare(self, batch: Sequence[Song], hashes: dict[str, str], analyzer: Any) -> tuple:
-        """Embed one batch: tag sentences and lyric chunks in one call; emotions."""
-        emotions: dict[str, tuple[tuple[float, float], str, str]] = {}
-        with_lyrics = [s for s in batch if s.lyrics.strip()]
-        if analyzer is not None and with_lyrics:
-            for s, emo in zip(with_lyrics, analyzer.analyze_batch([s.lyrics for s in with_lyrics]), strict=True):
-                emotions[s.id] = ((float(emo.valence), float(emo.arousal)), emo.top, emo.summary)
-        texts: list[str] = []
-        chunk_rows: list[tuple[str, int, str]] = []
-        for s in batch:
-            if s.id not in emotions:
-                va = va_from_tags(s.moods)
-                if va is not None:
-                    emotions[s.id] = (va, top_from_tags(s.moods), "")
-            sentence = tag_sentence(s.moods, s.genres, s.instruments)
-            summary = emotions.get(s.id, (None, "", ""))[2]
-            texts.append(" ".join(x for x in (f"{s.title}.", sentence, f"Feels {summary}." if summary else "") if x))
-        for s in batch:
-            for n, chunk in enumerate(lyric_chunks(s.lyrics)):
-                chunk_rows.append((s.id, n, chunk))
+        """Embed one batch: tag sentences and lyric chunks in one call; emotions; derived mood tags."""
+        emotions, derived = song_emotions(batch, analyzer)
+        songs = [dataclasses.replace(s, derived_moods=derived[s.id]) for s in batch]  # kept apart from moods
+        texts = [record_text(s, emotions.get(s.id, (None, "", ""))[2]) for s in songs]
+        chunk_rows = [(s.id, n, chunk) for s in songs for n, chunk in enumerate(lyric_chunks(s.lyrics))]
         vectors = self.embedder.embed(texts + [c[2] for c in chunk_rows])
         metas = []
-        for s in batch:
+        for s in songs:
             va, top, _ = emotions.get(s.id, (None, "", ""))
             n_chunks = sum(1 for c in chunk_rows if c[0] == s.id)
             metas.append(song_metadata(s, hashes[s.id], va, top, n_chunks))
         return batch, texts, vectors[: len(batch)], metas, chunk_rows, vectors[len(batch) :]
+
+    def update_records(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> None:
+        """Re-embed and rewrite song records (their lyric chunks stay); for ``copilot catalog derive-tags``."""
+        self._require_writer()
+        if not ids:
+            return
+        self._bump()
+        vectors = self.embedder.embed(list(texts))
+        for i in range(0, len(ids), self.max_batch):
+            self.songs.upsert(
+                ids=list(ids[i : i + self.max_batch]),
+                embeddings=vectors[i : i + self.max_batch],
+                documents=list(texts[i : i + self.max_batch]),
+                metadatas=list(metas[i : i + self.max_batch]),
+            )
+        self._bump()
 
     def _write(self, batch, texts, song_vecs, metas, chunk_rows, chunk_vecs, *, replace: set[str]) -> None:
         """Write one prepared batch: stale chunks out, chunks in, then the song records."""
@@ -302,6 +393,23 @@ class SongStore:
         if not got["ids"]:
             return None
         return {"id": got["ids"][0], **(got["metadatas"][0] or {})}
+
+    def song(self, song_id: str) -> Song | None:
+        """A stored song (without its lyrics: see :meth:`lyrics_of`), or None."""
+        meta = self.get(song_id)
+        return None if meta is None else song_from_meta(song_id, meta)
+
+    def iter_songs(self) -> Iterator[Song]:
+        """Every stored song, page by page (without lyrics), in store order."""
+        offset = 0
+        while True:
+            with self._reading("catalog"):
+                got = self.songs.get(include=["metadatas"], limit=self.max_batch, offset=offset)
+            if not got["ids"]:
+                return
+            for sid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+                yield song_from_meta(sid, dict(meta or {}))
+            offset += len(got["ids"])
 
     def lyrics_of(self, song_id: str) -> list[str]:
         """A song's lyric chunks in order."""
@@ -399,8 +507,7 @@ class SongStore:
             "with_emotion": int(index.has_emotion.sum()),
             "instrumental": int(index.instrumental.sum()),
             "artists": len({a for a in index.artists if a}),
-            "mood_tags": {
-                t: int(c) for t, c in zip(index.tag_names, index.tag_matrix.sum(0).tolist(), strict=True) if c
-            },
+            "mood_tags": dict(Counter(t for moods in index.moods for t in moods if t in index.tag_names)),
+            "derived_mood_tags": dict(Counter(d.shown for tags in index.derived for d in tags)),
             "backend": "server" if self.store_dir is None else f"embedded ({self.store_dir})",
         }

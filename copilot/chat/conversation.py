@@ -25,6 +25,7 @@ from copilot.chat.engines import Engines
 from copilot.chat.events import Event, say
 from copilot.chat.handlers import HANDLERS
 from copilot.chat.handlers.session import undo_song
+from copilot.chat.learning import MoodLearning
 from copilot.chat.params import describe
 from copilot.chat.turn import Turn
 from copilot.chat.understand import Intent, Reader, Request, SongContext, Understanding
@@ -33,9 +34,11 @@ from copilot.chat.unused import unused_note
 from copilot.errors import ConfigError, CopilotError, InputError, ModelError
 from copilot.llm.base import Message
 from copilot.settings import PROMPTS_DIR, Settings
-from copilot.song import SongState, session_output_dir
+from copilot.song import ShownSong, SongState, session_output_dir
 from copilot.state import open_state
+from copilot.state.profiles import ProfileStore
 from copilot.state.songs import SongStore
+from copilot.state.taste import profile_user
 from copilot.types import Emotion
 
 CHAT_MAX_TOKENS = 300
@@ -104,11 +107,19 @@ class Copilot:
     """The conversation: understands each message and keeps the song up to date."""
 
     def __init__(
-        self, settings: Settings, engines: Engines, store: SongStore | None = None, reader: Reader | None = None
+        self,
+        settings: Settings,
+        engines: Engines,
+        store: SongStore | None = None,
+        reader: Reader | None = None,
+        user: str | None = None,
     ) -> None:
         self.settings = settings
         self.engines = engines
         self.store = store or SongStore(open_state(settings))
+        self.user = profile_user(settings, user)
+        """Whose mood corrections this conversation keeps and leans on (:func:`~copilot.state.taste.profile_user`)."""
+        self.moods = MoodLearning(ProfileStore(self.store.db), lambda: self.engines.get("analyzer"))
         self._reader = reader
         self._warm: threading.Thread | None = None
         self.warm_errors: list[str] = []
@@ -277,15 +288,27 @@ class Copilot:
 
     # ----------------------------------------------------------------- shared steps
     def analyze(self, text: str) -> Emotion | None:
-        """The emotion of ``text`` (once per message); None when the emotion model is not set up."""
+        """The emotion of ``text`` (once per message) as this user means it (leaning on their mood
+        corrections, :mod:`copilot.chat.learning`); None when the emotion model is not set up."""
         if not self.emotion_available:
             return None
         try:
-            return self.engines.get("analyzer").analyze(text)  # type: ignore[no-any-return]
+            return self.moods.analyze(self.user, text)
         except ModelError as exc:  # the app still works, without mood steering; said once in the log
             self.emotion_available = False
             self.warm_errors.append(f"emotion: {exc.user_message()}")
             return None
+
+    def remember_mood(self, words: str, meant: Emotion) -> None:
+        """Keep "by ``words`` this user meant ``meant``" (a mood correction; later analyses lean on it)."""
+        self.moods.remember(self.user, words, meant)
+
+    def learn_from_like(self, state: SongState, song: ShownSong) -> bool:
+        """A liked ``song`` whose mood is near the song's mood is evidence of what the words that set
+        that mood mean (:meth:`copilot.chat.learning.MoodLearning.learn_from_like`); True when kept."""
+        if not state.mood_text or state.emotion is None or song.emotion is None or not self.emotion_available:
+            return False
+        return self.moods.learn_from_like(self.user, state.mood_text, state.emotion, song.emotion) is not None
 
     def chat_messages(
         self, text: str, state: SongState, extra: str = "", *, prompt: str = "chat_system"
@@ -322,12 +345,16 @@ class Copilot:
         changes (kept as the user's choices) and a form; re-compose an existing melody."""
         from copilot.emotion.steering import emotion_at
 
-        changed = False
+        changed = learned = False
         if mood is not None:
             v, a = (max(-1.0, min(1.0, float(x))) for x in mood)
             now = state.emotion
             if now is None or abs(now.valence - v) > 0.01 or abs(now.arousal - a) > 0.01:
-                songops.apply_mood(state, emotion_at(v, a))
+                point = emotion_at(v, a)
+                if state.mood_text:  # a move of a mood read from the person's words corrects that reading
+                    self.remember_mood(state.mood_text, point)
+                    learned = True
+                songops.apply_mood(state, point, state.mood_text)
                 changed = True
         values = {k: v for k, v in changes.items() if getattr(state.params, k) != v and k != "tempo_range"}
         if "tempo_bpm" in values:
@@ -343,16 +370,20 @@ class Copilot:
             ):
                 pass
         self.save(state)
-        return f"Now {describe(state.params)}" + (" (melody re-composed)" if state.melody and changed else "")
+        note = f"Now {describe(state.params)}" + (" (melody re-composed)" if state.melody and changed else "")
+        return note + (f".{songops.LEARNED_NOTE}" if learned else "")
 
     def undo(self, state: SongState, before: str | None = None) -> str:
         """The page's Undo: back to before the last change of the song (or of ``before``)."""
         return undo_song(self.store, state, before)
 
     def feedback(self, state: SongState, number: int, kind: str) -> str:
-        """Like or dislike recommendation ``#number``: kept in the song and told to the recommender."""
+        """Like or dislike recommendation ``#number``: kept in the song and told to the recommender
+        (a like is also evidence of what the song's words mean, :meth:`learn_from_like`)."""
         rec = state.recommendation(number)
         songops.record_feedback(state, getattr(self.engines.get("recommender"), "feedback", None), rec, kind)
+        if kind == "like":
+            self.learn_from_like(state, rec)
         self.save(state)
         return f"{'Liked' if kind == 'like' else 'Disliked'} #{number}: {rec.title}"
 

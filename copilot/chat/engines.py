@@ -103,8 +103,12 @@ class Engines:
 
         embedder = self.get("embedder")
         store = CatalogStore.open(self.settings, embedder)
-        feedback = FeedbackStore(open_state(self.settings))
-        return Recommender(store, embedder, self.get("analyzer"), feedback)
+        from copilot.state.taste import ProfileFeedback, TasteStore, profile_user
+
+        db = open_state(self.settings)
+        user = profile_user(self.settings)  # the listener's profile (copilot.state.taste) learns from the chat
+        feedback = ProfileFeedback(FeedbackStore(db), user)
+        return Recommender(store, embedder, self.get("analyzer"), feedback, profiles=TasteStore(db), profile_user=user)
 
     def close(self) -> None:
         """Close what this object started (the embedded LLM server)."""

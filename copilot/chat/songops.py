@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from copilot.catalog.naming import entry_names
 from copilot.catalog.recommender import Recommendation
 from copilot.chat.events import Event, changed, say
 from copilot.chat.params import params_for_mood, with_changes
+from copilot.chat.turn import Turn
+from copilot.chat.understand.corrections import is_correction
 from copilot.errors import InputError, NotFound
 from copilot.lyrics.edit import find_section
 from copilot.lyrics.export import to_lyric_lines, to_markdown, to_text
@@ -32,6 +35,25 @@ def apply_mood(state: SongState, emotion: Emotion, source_text: str = "") -> Non
     state.emotion = emotion
     state.mood_text = source_text.strip()[:MOOD_TEXT_CHARS]
     state.params = params_for_mood(emotion, state.params, state.params_locked)
+
+
+def change_mood(turn: Turn, emotion: Emotion, source_text: str = "") -> bool:
+    """Make ``emotion`` the song's mood for a message that asks for it. When the message corrects
+    how the song's words were read ("sadder than that", "not nostalgic, just tired") and the mood
+    came from the person's words, those words stay the song's and the correction is kept for
+    the user (:mod:`copilot.chat.learning`): returns True. Otherwise the mood is set from
+    ``source_text`` as :func:`apply_mood` does: returns False."""
+    state = turn.state
+    if state.mood_text and is_correction(turn.text):
+        turn.services.remember_mood(state.mood_text, emotion)
+        apply_mood(state, emotion, state.mood_text)
+        return True
+    apply_mood(state, emotion, source_text)
+    return False
+
+
+LEARNED_NOTE = " I'll read words like yours that way from now on (`copilot profile reset-mood` forgets it)."
+"""Said after a correction was kept."""
 
 
 def set_params(state: SongState, values: dict[str, Any]) -> None:
@@ -113,6 +135,7 @@ def shown_song(rec: Recommendation) -> ShownSong:
         instruments=tuple(rec.instruments),
         url=rec.url,
         emotion=SongFeeling.from_dict(rec.emotion) if rec.emotion is not None else None,
+        audio=rec.audio,
     )
 
 
@@ -124,7 +147,8 @@ def rec_line(number: int, rec: ShownSong) -> str:
     ...                       why="mood sad", url="https://example.org/t/1"))
     '#1 Rain by Ana, folk/indie, piano (mood sad) [listen](https://example.org/t/1)'
     """
-    line = f"#{number} {rec.title} by {rec.artist or 'unknown'}"
+    title, artist = entry_names(rec.id, rec.title, rec.artist)  # one naming for untitled entries
+    line = f"#{number} {title} by {artist}"
     tags = ["/".join(rec.genres[:2]), ", ".join(rec.instruments[:2])]
     line += "".join(f", {t}" for t in tags if t)
     line += f" ({rec.why})" if rec.why else ""

@@ -2,7 +2,8 @@
 
 :class:`Services` is what the conversation (:class:`copilot.chat.conversation.Copilot`)
 offers handlers: the engines, the settings, the song store, the message's emotion
-reader, the LLM reply stream and the session's folder. Handlers depend on this
+reader (leaning on what this user taught), the keeper of mood corrections, the LLM reply
+stream and the session's folder. Handlers depend on this
 protocol, never on the conversation class, so the layers stay one way.
 """
 
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 from copilot.chat.events import Event
 from copilot.chat.understand import Details, Intent, Request
 from copilot.settings import Settings
-from copilot.song import SongState
+from copilot.song import ShownSong, SongState
 from copilot.state.songs import SongStore
 from copilot.types import Emotion
 
@@ -30,6 +31,10 @@ class Services(Protocol):
     def engines(self) -> Any: ...
 
     def analyze(self, text: str) -> Emotion | None: ...
+
+    def remember_mood(self, words: str, meant: Emotion) -> None: ...
+
+    def learn_from_like(self, state: SongState, song: ShownSong) -> bool: ...
 
     def stream_chat(
         self, text: str, state: SongState, extra: str = "", *, prompt: str = "chat_system"

@@ -9,8 +9,13 @@ Pipeline for one text
    words (MiniLM reads only 256 word pieces). Each chunk is embedded, and the text's
    vector is the word-count-weighted mean of its chunk vectors, re-normalised. So a
    whole lyric counts, not just its first lines.
-3. **Head** (:mod:`copilot.emotion.head`): 28 GoEmotions label probabilities and 7 Ekman
-   group probabilities from two small networks on the 384-d vector.
+3. **Classifier**: 28 GoEmotions label probabilities and 7 Ekman group probabilities from
+   the fine-tuned encoder (:mod:`copilot.emotion.encoder`): the same MiniLM pass that gives
+   the chunk's plain vector keeps hidden state K, and MiniLM's top layers fine-tuned on
+   GoEmotions plus two linear heads read it (chunk probabilities are averaged by word
+   count). Without token states (an embedder that cannot give them, or a bare vector
+   passed to :meth:`EmotionAnalyzer.from_vectors` without its text) the frozen-MiniLM head
+   (:mod:`copilot.emotion.head`, two small networks on the 384-d vector) does it.
 4. **Calibration**: each probability ``p`` with its dev-chosen decision threshold ``t``
    is mapped to ``p ** (log 0.5 / log t)``, which is monotone and sends ``t`` to 0.5.
    So in :attr:`Emotion.labels` a value >= 0.5 means "present" at the best-F1 threshold,
@@ -46,11 +51,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copilot.emotion.describe import summarize
+from copilot.emotion.describe import felt_groups, summarize
+from copilot.emotion.encoder import ENCODER_PATH, StatesEmbedder, load_encoder
 from copilot.emotion.head import HEAD_PATH, Head, load_head
 from copilot.emotion.labels import LABEL_VA_ARRAY
 from copilot.emotion.lexicon import lexicon_valence
@@ -133,17 +141,53 @@ def _stretch(x: np.ndarray) -> np.ndarray:
     return np.clip(np.tanh(VA_GAIN * x) / math.tanh(VA_GAIN), -1.0, 1.0)
 
 
-class EmotionAnalyzer:
-    """Turns texts into :class:`Emotion` values. The embedder is passed in; the head loads once."""
+@dataclass(frozen=True)
+class Scores:
+    """Plain MiniLM vectors and the classifier's probabilities with the thresholds that go with them."""
 
-    def __init__(self, embedder: Embedder, head: Head | None = None) -> None:
+    vectors: np.ndarray
+    """(n, 384) unit MiniLM embeddings (anchors, prototypes, retrieval)."""
+    label_probs: np.ndarray
+    """(n, 28) GoEmotions label probabilities."""
+    ekman_probs: np.ndarray
+    """(n, 7) Ekman group probabilities."""
+    label_thresholds: np.ndarray
+    ekman_thresholds: np.ndarray
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the classifier decides for one text: the labels and Ekman groups over their dev-chosen thresholds."""
+
+    labels: tuple[str, ...]
+    ekman: tuple[str, ...]
+
+
+class EmotionAnalyzer:
+    """Turns texts into :class:`Emotion` values. The embedder is passed in; the models load once.
+
+    Labels and Ekman scores come from the fine-tuned encoder (:mod:`copilot.emotion.encoder`)
+    when the embedder can give hidden states (the MiniLM one can) and ``fine_tuned`` is set;
+    otherwise (or for bare vectors without their text) from the frozen-MiniLM head.
+    """
+
+    def __init__(
+        self, embedder: Embedder, head: Head | None = None, *, fine_tuned: bool = True, encoder_path: Path | None = None
+    ) -> None:
         self.embedder = embedder
         self._head = head
         self._anchors: np.ndarray | None = None
+        self._states: StatesEmbedder | None = embedder if fine_tuned and isinstance(embedder, StatesEmbedder) else None
+        self.encoder_path = encoder_path or ENCODER_PATH
+
+    @property
+    def fine_tuned(self) -> bool:
+        """True when labels and Ekman scores come from the fine-tuned encoder."""
+        return self._states is not None
 
     @property
     def head(self) -> Head:
-        """The classifier head (the shipped one unless another was passed in)."""
+        """The frozen-MiniLM classifier head (the shipped one unless another was passed in)."""
         if self._head is None:
             self._head = load_head(HEAD_PATH)
         return self._head
@@ -163,49 +207,58 @@ class EmotionAnalyzer:
 
     def analyze_batch(self, texts: Sequence[str]) -> list[Emotion]:
         """Emotions of many texts with one batched embedding call. InputError names a bad item."""
-        prepared: list[str] = []
-        for i, text in enumerate(texts):
-            try:
-                prepared.append(prepare_text(text))
-            except InputError as exc:
-                if len(texts) == 1:
-                    raise
-                raise InputError(f"text #{i + 1}: {exc.message}", setting=exc.setting) from exc
+        prepared = prepare_batch(texts)
         if not prepared:
             return []
-        vectors = self.embed_texts(prepared)
-        return self.from_vectors(vectors, texts=prepared)
+        return self.from_scores(self.score(prepared), texts=prepared)
 
     def embed_texts(self, prepared: Sequence[str]) -> np.ndarray:
-        """One unit vector per prepared text (chunk-and-average, see the module docstring)."""
-        chunks: list[str] = []
-        owners: list[int] = []
-        weights: list[float] = []
-        for i, text in enumerate(prepared):
-            for chunk in chunk_words(text):
-                chunks.append(chunk)
-                owners.append(i)
-                weights.append(float(chunk.count(" ") + 1))
-        chunk_vecs = np.asarray(self.embedder.embed(chunks), dtype=np.float32)
-        if len(chunks) == len(prepared):
-            return chunk_vecs
-        out = np.zeros((len(prepared), chunk_vecs.shape[1]), dtype=np.float32)
-        np.add.at(out, np.asarray(owners), chunk_vecs * np.asarray(weights, dtype=np.float32)[:, None])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-9)
+        """One plain unit vector per prepared text (chunk-and-average, see the module docstring)."""
+        chunks, owners, weights = _chunks(prepared)
+        return _pool(np.asarray(self.embedder.embed(chunks), dtype=np.float32), owners, weights, len(prepared))
 
-    def from_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[Emotion]:
-        """Emotions from precomputed unit embeddings (same embedder); ``texts`` enables the lexicon."""
-        x = np.asarray(vectors, dtype=np.float32)
-        if x.ndim == 1:
-            x = x[None, :]
+    def score(self, prepared: Sequence[str]) -> Scores:
+        """Vectors and probabilities of prepared texts: one MiniLM pass (plus the fine-tuned layers)."""
+        if self._states is None:
+            return self._head_scores(self.embed_texts(prepared))
+        delta, runner = load_encoder(self.encoder_path)
+        chunks, owners, weights = _chunks(prepared)
+        enc = runner.encode(self._states, chunks)
+        n = len(prepared)
+        return Scores(
+            vectors=_pool(enc.vectors, owners, weights, n),
+            label_probs=_pool(enc.label_probs, owners, weights, n, unit=False),
+            ekman_probs=_pool(enc.ekman_probs, owners, weights, n, unit=False),
+            label_thresholds=delta.label_thresholds,
+            ekman_thresholds=delta.ekman_thresholds,
+        )
+
+    def _head_scores(self, x: np.ndarray) -> Scores:
         head = self.head
         if x.shape[1] != head.input_dim:
             raise ModelError(f"emotion head expects {head.input_dim}-d vectors, got {x.shape[1]}-d")
+        return Scores(x, head.label_probs(x), head.ekman_probs(x), head.label_thresholds, head.ekman_thresholds)
+
+    def from_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[Emotion]:
+        """Emotions from precomputed unit embeddings (same embedder); ``texts`` enables the lexicon.
+
+        With ``texts`` the fine-tuned encoder reads them (it needs token states, not the
+        pooled vector); the given vectors still serve the anchors. Without, the frozen head.
+        """
+        x = np.asarray(vectors, dtype=np.float32)
+        if x.ndim == 1:
+            x = x[None, :]
         if texts is not None and len(texts) != len(x):
             raise InputError(f"{len(texts)} texts for {len(x)} vectors", setting="texts")
-        labels = _calibrate(head.label_probs(x), head.label_thresholds)
-        ekman = self.ekman_mix(x)
+        if texts is None or not self.fine_tuned:
+            return self.from_scores(self._head_scores(x), texts=texts)
+        return self.from_scores(replace(self.score(prepare_batch(texts)), vectors=x), texts=texts)
+
+    def from_scores(self, scores: Scores, texts: Sequence[str] | None = None) -> list[Emotion]:
+        """Emotions from :meth:`score`'s output; ``texts`` (prepared) enables the lexicon and mood words."""
+        x = scores.vectors
+        labels = _calibrate(scores.label_probs, scores.label_thresholds)
+        ekman = self.ekman_mix(scores)
         va = self._valence_arousal(x, labels, texts)
         if texts is not None:
             ekman = with_mood_words(ekman, texts)
@@ -213,29 +266,38 @@ class EmotionAnalyzer:
         for i in range(len(x)):
             ek = {g: round(float(ekman[i, j]), 4) for j, g in enumerate(EKMAN_LABELS)}
             v, a = round(float(va[i, 0]), 4), round(float(va[i, 1]), 4)
+            lab = {name: round(float(labels[i, j]), 4) for j, name in enumerate(GOEMOTIONS_LABELS)}
+            felt = felt_groups(texts[i]) if texts is not None else None  # moods: feelings the text names
             out.append(
-                Emotion(
-                    labels={name: round(float(labels[i, j]), 4) for j, name in enumerate(GOEMOTIONS_LABELS)},
-                    ekman=ek,
-                    valence=v,
-                    arousal=a,
-                    summary=summarize(ek, v, a),
-                )
+                Emotion(labels=lab, ekman=ek, valence=v, arousal=a, summary=summarize(ek, v, a, felt), felt=felt)
             )
         return out
 
-    def ekman_parts(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        """Ekman distributions (rows sum to 1) from the head and from the prototype situations."""
-        raw = _calibrate(self.head.ekman_probs(x), self.head.ekman_thresholds)
+    @staticmethod
+    def decide(scores: Scores) -> list[Decision]:
+        """Per text, the labels and Ekman groups whose probability reaches its threshold."""
+        lab = scores.label_probs >= scores.label_thresholds
+        ek = scores.ekman_probs >= scores.ekman_thresholds
+        return [
+            Decision(
+                labels=tuple(n for j, n in enumerate(GOEMOTIONS_LABELS) if lab[i, j]),
+                ekman=tuple(g for j, g in enumerate(EKMAN_LABELS) if ek[i, j]),
+            )
+            for i in range(len(lab))
+        ]
+
+    def ekman_parts(self, scores: Scores) -> dict[str, np.ndarray]:
+        """Ekman distributions (rows sum to 1) from the classifier and from the prototype situations."""
+        raw = _calibrate(scores.ekman_probs, scores.ekman_thresholds)
         raw[:, EKMAN_LABELS.index("neutral")] *= NEUTRAL_DISCOUNT
         head = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-9)
-        sims = x @ self._anchor_vectors()[len(ANCHOR_TAGS) :].T
+        sims = scores.vectors @ self._anchor_vectors()[len(ANCHOR_TAGS) :].T
         w = _softmax_top(sims, PROTO_TOP_K)
         return {"head": head, "prototypes": w @ PROTO_GROUPS}
 
-    def ekman_mix(self, x: np.ndarray) -> np.ndarray:
+    def ekman_mix(self, scores: Scores) -> np.ndarray:
         """Final Ekman probabilities: ``(1 - PROTO_WEIGHT) * head + PROTO_WEIGHT * prototypes``."""
-        parts = self.ekman_parts(x)
+        parts = self.ekman_parts(scores)
         return (1.0 - PROTO_WEIGHT) * parts["head"] + PROTO_WEIGHT * parts["prototypes"]
 
     def va_parts(self, x: np.ndarray, labels: np.ndarray, texts: Sequence[str] | None) -> dict[str, np.ndarray]:
@@ -259,6 +321,45 @@ class EmotionAnalyzer:
     def _valence_arousal(self, x: np.ndarray, labels: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
         parts = self.va_parts(x, labels, texts)
         return mix_va(parts)
+
+
+def prepare_batch(texts: Sequence[str]) -> list[str]:
+    """:func:`prepare_text` for each text; an InputError names the bad item (#1-based) when there are several."""
+    prepared: list[str] = []
+    for i, text in enumerate(texts):
+        try:
+            prepared.append(prepare_text(text))
+        except InputError as exc:
+            if len(texts) == 1:
+                raise
+            raise InputError(f"text #{i + 1}: {exc.message}", setting=exc.setting) from exc
+    return prepared
+
+
+def _chunks(prepared: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """All chunks of all texts, each chunk's text index, and its weight (word count)."""
+    chunks: list[str] = []
+    owners: list[int] = []
+    weights: list[float] = []
+    for i, text in enumerate(prepared):
+        for chunk in chunk_words(text):
+            chunks.append(chunk)
+            owners.append(i)
+            weights.append(float(chunk.count(" ") + 1))
+    return chunks, np.asarray(owners), np.asarray(weights, dtype=np.float32)
+
+
+def _pool(rows: np.ndarray, owners: np.ndarray, weights: np.ndarray, n: int, *, unit: bool = True) -> np.ndarray:
+    """Word-weighted mean of chunk rows per text (re-normalised to unit length when ``unit``)."""
+    if len(rows) == n:
+        return rows
+    out = np.zeros((n, rows.shape[1]), dtype=np.float32)
+    np.add.at(out, owners, rows * weights[:, None])
+    if unit:
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    totals = np.zeros(n, dtype=np.float32)
+    np.add.at(totals, owners, weights)
+    return out / np.maximum(totals[:, None], 1e-9)
 
 
 MOOD_WORD_WEIGHT = 0.5

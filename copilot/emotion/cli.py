@@ -1,7 +1,9 @@
 """``copilot emotion``: analyze the feeling of a text, or of a stream of JSON lines.
 
 ``copilot emotion TEXT`` prints a human-readable report; ``--json`` prints one JSON object
-with the fields ``text, valence, arousal, ekman, top, labels, summary``. ``--jsonl`` reads
+with the fields ``text, valence, arousal, ekman, top, labels, summary, predicted,
+predicted_ekman`` (the last two: what the classifier decides, the GoEmotions labels and the
+Ekman groups whose probability reaches its dev-chosen threshold; possibly empty). ``--jsonl`` reads
 ``{"text": ...}`` objects, one per line, from stdin and writes one object per line in the
 same order; a line that is not valid JSON, lacks a string ``text`` or has empty text gives
 ``{"line": N, "error": "..."}`` for that line and the stream goes on (exit code 1 at the
@@ -13,11 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from copilot.errors import InputError
 from copilot.settings import Settings
 from copilot.types import Emotion
+
+if TYPE_CHECKING:
+    from copilot.emotion.analyzer import Decision, EmotionAnalyzer
 
 BATCH_LINES = 64
 """JSON lines analyzed per embedding batch in ``--jsonl`` mode."""
@@ -40,7 +45,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=handle)
 
 
-def emotion_record(text: str, emotion: Emotion) -> dict[str, Any]:
+def emotion_record(text: str, emotion: Emotion, decision: Decision) -> dict[str, Any]:
     """The JSON object for one analysis (the CLI's output contract)."""
     return {
         "text": text,
@@ -50,7 +55,15 @@ def emotion_record(text: str, emotion: Emotion) -> dict[str, Any]:
         "top": emotion.top,
         "labels": emotion.labels,
         "summary": emotion.summary,
+        "predicted": list(decision.labels),
+        "predicted_ekman": list(decision.ekman),
     }
+
+
+def analyze_with_decisions(analyzer: EmotionAnalyzer, prepared: list[str]) -> list[tuple[Emotion, Decision]]:
+    """Emotions and classifier decisions of prepared texts, from one scoring pass."""
+    scores = analyzer.score(prepared)
+    return list(zip(analyzer.from_scores(scores, texts=prepared), analyzer.decide(scores), strict=True))
 
 
 def steering_record(emotion: Emotion) -> dict[str, Any]:
@@ -80,7 +93,7 @@ def format_human(text: str, emotion: Emotion) -> str:
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
     """Run ``copilot emotion``."""
-    from copilot.emotion.analyzer import load_analyzer
+    from copilot.emotion.analyzer import load_analyzer, prepare_text
 
     if args.jsonl:
         if args.text is not None:
@@ -88,9 +101,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         return run_jsonl(load_analyzer(settings), sys.stdin, sys.stdout, steer=args.steer)
     if args.text is None:
         raise InputError('no text given: copilot emotion "how the song should feel"', setting="TEXT")
-    emotion = load_analyzer(settings).analyze(args.text)
+    ((emotion, decision),) = analyze_with_decisions(load_analyzer(settings), [prepare_text(args.text)])
     if args.json:
-        record = emotion_record(args.text, emotion)
+        record = emotion_record(args.text, emotion, decision)
         if args.steer:
             record["steering"] = steering_record(emotion)
         print(json.dumps(record, ensure_ascii=False))
@@ -111,7 +124,7 @@ def _parse_line(line: str) -> str:
     return data["text"]
 
 
-def run_jsonl(analyzer: Any, stdin: IO[str], stdout: IO[str], *, steer: bool = False) -> int:
+def run_jsonl(analyzer: EmotionAnalyzer, stdin: IO[str], stdout: IO[str], *, steer: bool = False) -> int:
     """Analyze ``{"text": ...}`` lines from ``stdin``; write one object per line, in order.
 
     Blank lines are skipped. Returns 1 if any line failed, else 0.
@@ -122,18 +135,14 @@ def run_jsonl(analyzer: Any, stdin: IO[str], stdout: IO[str], *, steer: bool = F
     pending: list[tuple[int, str | None, str, str]] = []  # (line no, error, original, prepared)
 
     def flush() -> None:
-        good = [(orig, prep) for _, err, orig, prep in pending if err is None]
-        emotions = (
-            iter(analyzer.from_vectors(analyzer.embed_texts([p for _, p in good]), texts=[p for _, p in good]))
-            if good
-            else iter(())
-        )
+        good = [prep for _, err, _, prep in pending if err is None]
+        results = iter(analyze_with_decisions(analyzer, good) if good else [])
         for number, err, orig, _ in pending:
             if err is not None:
                 record: dict[str, Any] = {"line": number, "error": err}
             else:
-                emotion = next(emotions)
-                record = emotion_record(orig, emotion)
+                emotion, decision = next(results)
+                record = emotion_record(orig, emotion, decision)
                 if steer:
                     record["steering"] = steering_record(emotion)
             stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -22,7 +22,11 @@ words), so that "happy, film" lands near happy rather than halfway to neutral.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from copilot.emotion.describe import summarize
+from copilot.types import EKMAN_LABELS, Emotion
 
 TAG_PREFIX = "mood/theme---"
 """How MTG-Jamendo spells a mood/theme tag (``mood/theme---calm``)."""
@@ -238,30 +242,133 @@ def normalize_tag(tag: str) -> str:
     return clean[len(TAG_PREFIX) :] if clean.startswith(TAG_PREFIX) else clean
 
 
-def tags_to_va(tags: Iterable[str]) -> tuple[float, float] | None:
-    """The weighted mean (valence, arousal) of the known tags, or None if none is known.
+CALM_TAG_FEELING = 0.35
+"""Share of a calm/texture tag's weight (one whose :data:`TAG_EKMAN` group is "neutral":
+calm, mellow, relaxing, soft, slow, dream, ...) in a song's *feeling* (Ekman groups and
+valence). Such tags say how much energy a song has, not what it feels; at full weight,
+"melancholic, mellow, relaxing" averaged to valence +0.07 and a "neutral" top group. They
+keep their full weight on arousal."""
+NAMED_MOODS = 2
+"""How many of a song's tags :func:`tags_to_mood` names (the strongest first)."""
 
-    Weights are :data:`TAG_WEIGHT` (mood words count more than theme tags). Unknown
-    tags (genres, instruments, typos) are ignored.
+
+@dataclass(frozen=True)
+class TagMood:
+    """A song's mood from its tags: the tags it is named by (``moods``, strongest first, at most
+    :data:`NAMED_MOODS`), the Ekman distribution of its tags (``ekman``, in ``EKMAN_LABELS``
+    order, summing to 1) and its point in mood space (``valence``, ``arousal`` in [-1, 1])."""
+
+    moods: tuple[str, ...]
+    ekman: tuple[float, ...]
+    valence: float
+    arousal: float
+
+    @property
+    def top(self) -> str:
+        """The most probable Ekman group (the first in ``EKMAN_LABELS`` order on ties)."""
+        return EKMAN_LABELS[max(range(len(self.ekman)), key=lambda i: (self.ekman[i], -i))]
+
+    def ekman_dict(self) -> dict[str, float]:
+        """Ekman group -> probability."""
+        return dict(zip(EKMAN_LABELS, self.ekman, strict=True))
+
+
+def _weighted_tags(tags: Sequence[str], strengths: Sequence[float] | None) -> list[tuple[str, float, float]]:
+    """(tag, feeling weight, energy weight) of each known tag, first occurrence only."""
+    if strengths is not None and len(strengths) != len(tags):
+        raise ValueError(f"{len(strengths)} strengths for {len(tags)} tags")
+    seen: dict[str, tuple[str, float, float]] = {}
+    for i, tag in enumerate(tags):
+        name = normalize_tag(tag)
+        if name not in TAG_VA or name in seen:
+            continue
+        given = 1.0 if strengths is None else float(strengths[i])
+        carried = min(max(given, 0.0), 1.0) if math.isfinite(given) else 0.0
+        energy = TAG_WEIGHT[name] * carried
+        feeling = energy * (CALM_TAG_FEELING if TAG_EKMAN[name] == "neutral" else 1.0)
+        seen[name] = (name, feeling, energy)
+    return [w for w in seen.values() if w[2] > 0.0]
+
+
+def _intensity(tag: str) -> float:
+    """How far the tag's point lies from the neutral centre (a floor of 0.1, so no tag counts 0)."""
+    return max(math.hypot(*TAG_VA[tag]), 0.1)
+
+
+def _named(weighted: list[tuple[str, float, float]]) -> tuple[str, ...]:
+    """The strongest tags by feeling weight times intensity (ties keep the given order); theme
+    tags only when the song has no mood tag."""
+    moods = [w for w in weighted if w[0] not in THEME_TAGS] or weighted
+    order = sorted(range(len(moods)), key=lambda i: (-moods[i][1] * _intensity(moods[i][0]), i))
+    return tuple(moods[i][0] for i in order[:NAMED_MOODS])
+
+
+def tags_to_mood(tags: Sequence[str], strengths: Sequence[float] | None = None) -> TagMood | None:
+    """A song's mood from its tags, or None if no tag is known.
+
+    Each known tag weighs :data:`TAG_WEIGHT` (theme tags 0.3) times how strongly the song
+    carries it: ``strengths`` (in [0, 1], one per tag, e.g. a derived tag's confidence) when
+    given; the catalog's own mood tags are yes/no and come alphabetically, so without
+    strengths every tag is carried fully. On the feeling side (Ekman groups, valence) a
+    calm/texture tag counts :data:`CALM_TAG_FEELING` of that; arousal uses the full weight.
+    A tag's vote for its Ekman group is also scaled by its intensity (distance of its point
+    from the centre), so "sad" outweighs "love" and the strongest named mood leads.
+
+    >>> mood = tags_to_mood(["melancholic", "mellow", "relaxing"])
+    >>> mood.top, mood.moods, mood.valence < 0, mood.arousal < -0.5
+    ('sadness', ('melancholic', 'relaxing'), True, True)
+    >>> tags_to_mood(["rock", "guitar"]) is None
+    True
+    """
+    weighted = _weighted_tags(tags, strengths)
+    if not weighted:
+        return None
+    feel = sum(w[1] for w in weighted)
+    energy = sum(w[2] for w in weighted)
+    dist = [0.0] * len(EKMAN_LABELS)
+    for name, w, _ in weighted:
+        dist[EKMAN_LABELS.index(TAG_EKMAN[name])] += w * _intensity(name)
+    total = sum(dist)
+    dist = [p / total for p in dist]
+    return TagMood(
+        moods=_named(weighted),
+        ekman=tuple(round(p, 4) for p in dist),
+        valence=round(sum(w * TAG_VA[n][0] for n, w, _ in weighted) / feel, 4),
+        arousal=round(sum(e * TAG_VA[n][1] for n, _, e in weighted) / energy, 4),
+    )
+
+
+def tags_to_emotion(tags: Sequence[str], strengths: Sequence[float] | None = None) -> Emotion | None:
+    """:func:`tags_to_mood` as an :class:`~copilot.types.Emotion` (no GoEmotions labels) whose
+    summary names the song's moods first, or None if no tag is known.
+
+    >>> tags_to_emotion(["melancholic", "mellow", "relaxing"]).summary
+    'melancholic, relaxing: sadness (quiet)'
+    """
+    mood = tags_to_mood(tags, strengths)
+    if mood is None:
+        return None
+    ekman = mood.ekman_dict()
+    feeling = summarize(ekman, mood.valence, mood.arousal)
+    return Emotion(
+        labels={},
+        ekman=ekman,
+        valence=mood.valence,
+        arousal=mood.arousal,
+        summary=f"{', '.join(mood.moods)}: {feeling}",
+    )
+
+
+def tags_to_va(tags: Iterable[str]) -> tuple[float, float] | None:
+    """(valence, arousal) of the known tags (:func:`tags_to_mood`'s point), or None if none is known.
 
     >>> tags_to_va(["mood/theme---happy", "energetic"])
     (0.7, 0.7)
     >>> tags_to_va(["rock"]) is None
     True
     """
-    total_w = sum_v = sum_a = 0.0
-    for tag in tags:
-        name = normalize_tag(tag)
-        if name not in TAG_VA:
-            continue
-        weight = TAG_WEIGHT[name]
-        v, a = TAG_VA[name]
-        total_w += weight
-        sum_v += weight * v
-        sum_a += weight * a
-    if total_w == 0.0:
-        return None
-    return (round(sum_v / total_w, 4), round(sum_a / total_w, 4))
+    mood = tags_to_mood(list(tags))
+    return None if mood is None else (mood.valence, mood.arousal)
 
 
 def tags_near(valence: float, arousal: float, k: int = 4, *, moods_only: bool = True) -> tuple[str, ...]:

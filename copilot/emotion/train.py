@@ -1,6 +1,9 @@
-"""Train the emotion head: ``python -m copilot.emotion.train`` rebuilds ``copilot/emotion/head.npz``.
+"""Train the emotion model: ``python -m copilot.emotion.train`` rebuilds ``copilot/emotion/encoder.npz``.
 
-Steps (all deterministic for a given seed on one machine):
+By default this fine-tunes MiniLM's top layers and heads (:mod:`copilot.emotion.train_encoder`).
+``--head-only`` trains the older frozen-MiniLM heads instead (``head.npz``, still used for
+plain vectors without their text, and the baseline in the benchmark table); its steps
+(all deterministic for a given seed on one machine):
 
 1. Read GoEmotions train/dev/test from ``copilot/emotion/data`` (Apache-2.0, shipped).
 2. Embed every text with the project's MiniLM (cleaned by the analyzer's own
@@ -34,9 +37,15 @@ from typing import Any
 import numpy as np
 
 from copilot.emotion.analyzer import prepare_text
+from copilot.emotion.encoder import ENCODER_PATH
+from copilot.emotion.goemotions import best_thresholds, load_split, macro_f1, to_ekman
 from copilot.emotion.head import HEAD_PATH
 from copilot.emotion.labels import EKMAN_MATRIX, data_dir
+from copilot.emotion.train_encoder import SETTINGS as TRAIN_SETTINGS
+from copilot.emotion.train_encoder import train_encoder
 from copilot.types import EKMAN_LABELS, GOEMOTIONS_LABELS
+
+__all__ = ["best_thresholds", "load_split", "macro_f1", "main", "to_ekman", "train", "train_encoder"]
 
 SETTINGS: dict[str, Any] = {
     "hidden": 256,
@@ -51,26 +60,6 @@ SETTINGS: dict[str, Any] = {
 """Training settings (chosen on GoEmotions dev; see docs/benchmarks.md, Emotion)."""
 
 DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "bench" / "out" / "emotion_cache"
-
-
-def load_split(path: Path) -> tuple[list[str], np.ndarray]:
-    """(texts, multi-hot labels of shape (n, 28)) from a GoEmotions TSV file."""
-    texts: list[str] = []
-    rows: list[np.ndarray] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) < 2:
-            continue
-        y = np.zeros(len(GOEMOTIONS_LABELS), dtype=np.float32)
-        y[[int(i) for i in parts[1].split(",")]] = 1.0
-        texts.append(parts[0])
-        rows.append(y)
-    return texts, np.stack(rows)
-
-
-def to_ekman(y: np.ndarray) -> np.ndarray:
-    """Multi-hot labels (n, 28) -> multi-hot Ekman groups (n, 7)."""
-    return (y @ EKMAN_MATRIX > 0).astype(np.float32)
 
 
 def embed_cached(texts: Sequence[str], embedder: Any, cache_dir: Path) -> np.ndarray:
@@ -122,25 +111,6 @@ def forward(layers: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> np.nd
         if i < len(layers) - 1:
             h = np.maximum(h, 0.0)
     return 1.0 / (1.0 + np.exp(-h))
-
-
-def best_thresholds(probs: np.ndarray, gold: np.ndarray, grid: Sequence[float]) -> np.ndarray:
-    """Per output, the grid threshold with the best F1 on (probs, gold); ties -> the lowest."""
-    from sklearn.metrics import f1_score
-
-    steps = np.arange(grid[0], grid[1] + 1e-9, grid[2])
-    out = np.zeros(probs.shape[1], dtype=np.float32)
-    for j in range(probs.shape[1]):
-        scores = [f1_score(gold[:, j], probs[:, j] >= t, zero_division=0) for t in steps]
-        out[j] = round(float(steps[int(np.argmax(scores))]), 2)
-    return out
-
-
-def macro_f1(probs: np.ndarray, gold: np.ndarray, thresholds: np.ndarray) -> float:
-    """Macro-averaged F1 of thresholded predictions."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(gold, probs >= thresholds, average="macro", zero_division=0))
 
 
 def arrays_digest(arrays: dict[str, np.ndarray]) -> str:
@@ -215,19 +185,47 @@ def train(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry: ``python -m copilot.emotion.train [--limit N] [--out PATH]``."""
-    from copilot.embedder import shared_embedder
+    """``python -m copilot.emotion.train [--head-only] [--limit N] [--out PATH] [--epochs N]``."""
+    from copilot.embedder import MiniLMEmbedder, shared_embedder
+    from copilot.models import model_path
     from copilot.settings import Settings, apply_offline_env
 
     parser = argparse.ArgumentParser(prog="python -m copilot.emotion.train", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HEAD_PATH, help="where to write head.npz (and .json)")
+    parser.add_argument(
+        "--head-only", action="store_true", help="train the frozen-MiniLM heads (head.npz) instead of the encoder"
+    )
+    parser.add_argument("--out", type=Path, default=None, help="where to write encoder.npz / head.npz (and .json)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N texts of each split (smoke run)")
-    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="embedding cache folder")
+    parser.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: the shipped setting)")
+    parser.add_argument("--train-limit", type=int, default=None, help="fine-tune on the first N training texts only")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="embedding / hidden-state cache folder")
     args = parser.parse_args(argv)
     apply_offline_env()
-    embedder = shared_embedder(Settings.from_env().model_dir)
-    meta = train(embedder, out=args.out, limit=args.limit, cache_dir=args.cache_dir)
-    print(json.dumps({"out": str(args.out), **meta["metrics"], "arrays_sha256": meta["arrays_sha256"]}, indent=2))
+    model_root = Settings.from_env().model_dir
+    if args.head_only:
+        embedder = shared_embedder(model_root)
+        out = args.out or HEAD_PATH
+        meta = train(embedder, out=out, limit=args.limit, cache_dir=args.cache_dir)
+        digest = meta["arrays_sha256"]
+    else:
+        # one torch thread: on a busy shared machine two threads wait on each other (see copilot.embedder)
+        embedder = MiniLMEmbedder(model_path("embedder", model_root), threads=TRAIN_SETTINGS["threads"])
+        out = args.out or ENCODER_PATH
+        extra = {} if args.epochs is None else {"epochs": args.epochs}
+        if args.train_limit is not None:
+            extra["train_limit"] = args.train_limit
+        meta = train_encoder(
+            embedder,
+            model_path("embedder", model_root),
+            out=out,
+            limit=args.limit,
+            cache_dir=args.cache_dir,
+            settings=extra,
+        )
+        digest = meta["sha256"]
+    print(
+        json.dumps({"out": str(out), **meta["metrics"], "sha256": digest, "seconds": meta["train_seconds"]}, indent=2)
+    )
     return 0
 
 

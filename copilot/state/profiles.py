@@ -23,7 +23,8 @@ from copilot.state.schema import mood_corrections as M
 from copilot.state.schema import profiles as P
 from copilot.types import Emotion
 
-MAX_PROFILE_CHARS = 20_000
+MAX_PROFILE_CHARS = 200_000
+"""Characters of JSON per profile (room for the taste profile's searches and imported histories: copilot.state.taste)."""
 MAX_CORRECTIONS = 200
 """Corrections kept per user (the oldest go first)."""
 MAX_TEXT_CHARS = 500
@@ -57,7 +58,7 @@ class ProfileStore:
         return data
 
     def save_profile(self, user: str, data: dict[str, object]) -> None:
-        """Replace the user's profile with ``data`` (a JSON object of at most 20,000 characters)."""
+        """Replace the user's profile with ``data`` (a JSON object of at most :data:`MAX_PROFILE_CHARS` characters)."""
         name = check_user(user)
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if len(text) > MAX_PROFILE_CHARS:
@@ -89,6 +90,15 @@ class ProfileStore:
             ]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"a mood correction of {name} is damaged: {exc}") from exc
+
+    def corrections_mark(self, user: str) -> tuple[int, int, str]:
+        """(how many, newest id, newest time) of the user's corrections: one cheap query whose answer
+        changes when they change (a reader rebuilds what it learned only then; copilot.chat.learning).
+        Only a reset and as many new corrections in the same second could repeat it."""
+        name = check_user(user)
+        with self.db.read() as conn:
+            row = conn.execute(select(func.count(), func.max(M.c.id), func.max(M.c.at)).where(M.c.user == name)).one()
+        return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
 
     def reset_moods(self, user: str) -> int:
         """Remove every mood correction of the user; returns how many there were."""

@@ -292,7 +292,7 @@ def edit_lyrics(turn: Turn) -> Iterator[Event]:
     if d.mood_shift and state.emotion is not None:
         target = shift(state.emotion, d.mood_shift.replace("_", " "))
         if section is None:  # the whole song moves; a part only steers its own rewrite
-            songops.apply_mood(state, target)
+            songops.change_mood(turn, target)  # kept for the user when it corrects a reading
             yield changed("mood", "params")
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
         target = felt

@@ -9,7 +9,7 @@ and the reply says what was done and what could not be. A mood change asked for 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from copilot.chat import songops
 from copilot.chat.events import Event, changed, progress, say
@@ -37,20 +37,23 @@ FOLLOWS_SHIFT: dict[str, tuple[str, ...]] = {
 mixolydian" wants a darker mode), unless the same message names it again."""
 
 
-def _mood(turn: Turn) -> Iterator[Event]:
-    """The song's mood from a stated mood word or shift (the whole song)."""
+def _mood(turn: Turn) -> Generator[Event, None, bool]:
+    """The song's mood from a stated mood word or shift (the whole song); returns whether the
+    message corrected how the song's words were read and the correction was kept."""
     state, d = turn.state, turn.details
+    learned = False
     if d.mood_shift:
         base = state.emotion or turn.emotion
         if base is None:
             raise NotFound("the song has no mood yet: tell me how it should feel first")
         freed = set(FOLLOWS_SHIFT.get(d.mood_shift, ())) - {"mode" if d.mode else "", "tempo_bpm" if d.tempo else ""}
         state.params_locked = [p for p in state.params_locked if p not in freed]
-        songops.apply_mood(state, shift(base, d.mood_shift.replace("_", " ")))
+        learned = songops.change_mood(turn, shift(base, d.mood_shift.replace("_", " ")))
         yield changed("mood", "params")
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
-        songops.apply_mood(state, felt, turn.text)
+        learned = songops.change_mood(turn, felt, turn.text)
         yield changed("mood", "params")
+    return learned
 
 
 def _section(turn: Turn) -> str | None:
@@ -90,7 +93,7 @@ def set_params(turn: Turn) -> Iterator[Event]:
         yield from lyric_handlers.edit_lyrics(turn)  # "more hopeful at the end": that part's words only
         return
     moods_before = state.emotion
-    yield from _mood(turn)
+    learned = yield from _mood(turn)
     ch = param_changes(d, state.params)
     songops.set_params(state, ch.values)
     if ch.values:
@@ -102,7 +105,7 @@ def set_params(turn: Turn) -> Iterator[Event]:
         )
         return
     mood = f"The mood is now {state.emotion.summary}. " if mood_changed and state.emotion else ""
-    yield say(f"{mood}Now {describe(state.params)}{_notes(ch)}")
+    yield say(f"{mood}Now {describe(state.params)}{_notes(ch)}" + (songops.LEARNED_NOTE if learned else ""))
     yield from _redo(turn, set(d.redo), bool(ch.values) or mood_changed)
     if mood_changed and state.lyrics is not None and "lyrics" not in d.redo:
         yield say(' Say "rewrite the lyrics" if the words should follow the new mood too.')

@@ -16,6 +16,7 @@ from copilot.chat.events import Event, changed, progress, say
 from copilot.chat.turn import Handler, Turn
 from copilot.chat.understand import Details, Intent
 from copilot.emotion.steering import emotion_at, shift
+from copilot.emotion.tags import tags_to_emotion
 from copilot.errors import InputError
 from copilot.song import ShownSong, SongState
 from copilot.types import EKMAN_LABELS, Emotion
@@ -97,7 +98,13 @@ def _seed(state: SongState, ref: int | None) -> tuple[int, ShownSong]:
 
 
 def emotion_of(song: ShownSong) -> Emotion | None:
-    """A shown song's stored feeling as an :class:`Emotion` (None when the catalog has none)."""
+    """A shown song's feeling as an :class:`Emotion`: from its mood tags when it has known ones
+    (its named moods and their weighted point, :func:`copilot.emotion.tags.tags_to_emotion`,
+    so "melancholic, mellow, relaxing" stays melancholy), else the catalog's stored point and
+    group (None when neither)."""
+    from_tags = tags_to_emotion(song.moods)  # moods: issue 13 item 6
+    if from_tags is not None:
+        return from_tags
     if song.emotion is None:
         return None
     top = song.emotion.top
@@ -142,6 +149,8 @@ def feedback(turn: Turn) -> Iterator[Event]:
     song = state.recommendation(number)
     kind = "dislike" if d.liked is False else "like"
     songops.record_feedback(state, getattr(turn.services.engines.get("recommender"), "feedback", None), song, kind)
+    if kind == "like":
+        turn.services.learn_from_like(state, song)
     yield changed("feedback")
     verb = "noted that you like" if kind == "like" else "will show fewer songs like"
     yield say(f"Thanks: I {verb} #{number} {song.title}.")

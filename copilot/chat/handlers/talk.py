@@ -10,7 +10,10 @@ from copilot.chat import songops
 from copilot.chat.events import Event, changed, say
 from copilot.chat.turn import Handler, Turn
 from copilot.chat.understand import Intent
+from copilot.chat.understand.corrections import correction_shift, is_correction
+from copilot.emotion.steering import shift
 from copilot.errors import NotFound
+from copilot.types import Emotion
 
 DEFAULT_TITLES = 5
 MAX_TITLES = 12
@@ -49,8 +52,32 @@ def help_(turn: Turn) -> Iterator[Event]:
     yield say(HELP_TEXT)
 
 
+def _corrected(turn: Turn) -> Emotion | None:
+    """What a correction of the song's mood means ("it's calmer than you think": the song's mood
+    moved that way; "not nostalgic, just tired": the mood word read), or None when the message
+    is not one, or the song's mood did not come from the person's words."""
+    state, d = turn.state, turn.details
+    if state.emotion is None or not state.mood_text:
+        return None
+    direction = correction_shift(turn.text)
+    if direction is not None:
+        return shift(state.emotion, direction.replace("_", " "))
+    if d.mood and is_correction(turn.text):
+        return turn.services.analyze(d.mood)
+    return None
+
+
 def set_mood(turn: Turn) -> Iterator[Event]:
-    """A story or a feeling about the song: its emotion becomes the song's mood, its words the song's theme."""
+    """A story or a feeling about the song: its emotion becomes the song's mood, its words the song's
+    theme. A correction of how the song's words were read changes the mood and is kept for the user."""
+    meant = _corrected(turn)
+    if meant is not None:
+        songops.change_mood(turn, meant)
+        yield changed("mood", "params")
+        p = turn.state.params
+        yield say(f"Got it: the mood is now {meant.summary} ({p.tonic} {p.mode}, around {p.tempo_bpm} BPM).")
+        yield say(songops.LEARNED_NOTE)
+        return
     if turn.emotion is None:
         raise NotFound("I can't read moods right now (the emotion model is not set up); try: make it sadder")
     songops.apply_mood(turn.state, turn.emotion, turn.text)

@@ -39,10 +39,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from copilot import vocab
 from copilot.chat.understand import music, phrases, refs
 from copilot.chat.understand.requests import Details, Intent, SongContext
 from copilot.chat.understand.spelling import MAX_CHARS, clean, find_word, mend
+from copilot.musicwords import NEGATOR, NOT_NEGATION, excluded, negated_spans, specific_instruments
+from copilot.musicwords import mask as _mask
 
 Span = tuple[int, int]
 I = Intent  # noqa: E741 - the table below reads better short
@@ -81,60 +82,7 @@ rhyme scheme and syllables per line). For recommend a section counts only as "my
 MELODY_INTENTS = frozenset({I.COMPOSE_MELODY, I.SET_PARAMS})
 """Intents whose instruments are the melody's voice (not a filter on results)."""
 
-# --- negation ------------------------------------------------------------------------------
-
-_NEGATOR = re.compile(
-    r"\b(?:no|not|without|nothing|none of|never|don'?t|do not|doesn'?t|does not|didn'?t|won'?t|can'?t|shouldn'?t|"
-    r"wouldn'?t|mustn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|ain'?t|zero|anything but|except|excluding|apart from|avoid|"
-    r"skip|minus|no more|enough with(?: the)?|sick of(?: the)?|hate|hates|hated|"
-    r"(?P<mute>instead of|rather than|other than|besides))\b"
-)
-_REMOVER = re.compile(
-    r"\b(?:lose|drop|ditch|cut|kill|remove|mute|scrap|bin|strip|take out|get rid of|hold|less of)\s+(?:out\s+)?(?:the|all the|those|that|any)\s+"
-)
-_CLAUSE_END = re.compile(
-    r"[,.;:!?()]|\s-+\s|\s—|\b(?:but|just|only|instead|rather|though|although|then|so|yet|because|cause|since|while|"
-    r"with|more|make|add|give|use|keep|want|need|i want|i need|please|and (?:make|add|give|use|keep|put|write|then|maybe|more|with|some|a bit|just))\b"
-)
-_NOT_NEGATION = re.compile(
-    r"(?:not (?:too |that |so |half |at all )?(?:bad|awful|terrible|boring|horrible)\b|not only\b|not just\b|no problem|"
-    r"no worries|no rush|no idea|no pressure|not sure|no matter|never mind|nothing else|no longer|not long|"
-    r"not (?:so|as|too|that) (?:many|much)\b|not (?:so|as) \w+|not (?:fast|slow|quick) enough|don'?t know|"
-    r"doesn'?t matter|can'?t wait|can'?t tell|can'?t decide|never been|none of (?:these|them|those|the results)\b)"
-)
-_EXCLUDE_FILLER = frozenset(
-    {
-        "too", "so", "very", "overly", "that", "really", "anything", "something", "any", "a", "an", "the", "more", "at",
-        "all", "exactly", "it", "to", "be", "want", "give", "me", "i", "feel", "sound", "it's", "its", "is", "this",
-        "these", "those", "songs", "song", "music", "stuff", "tracks", "with", "feeling", "going", "get", "of",
-        "ones", "one", "kind", "sort", "type", "ever",
-    }
-)  # fmt: skip
-EXCLUDABLE = frozenset(vocab.MOOD_WORDS) | frozenset(vocab.QUALITY_WORDS) | frozenset(vocab.GENRES)
-"""Words that go to ``exclude`` when negated (besides the instrument and genre words)."""
-
-
-def negated_spans(low: str) -> list[tuple[int, int, bool]]:
-    """(start, end, excludes) of each negated stretch: from a negator to its clause end.
-
-    ``excludes`` is False for "instead of" / "rather than": ignored, not excluded.
-
-    >>> low = "not sad, just tired"
-    >>> [(low[a:b], x) for a, b, x in negated_spans(low)]
-    [('not sad', True)]
-    """
-    out: list[tuple[int, int, bool]] = []
-    for m in _NEGATOR.finditer(low):
-        if out and m.start() < out[-1][1]:
-            continue
-        if _NOT_NEGATION.match(low, m.start()):
-            continue
-        tail = low[m.end() :]
-        first = re.match(r"\s*[\w'-]*", tail)  # the clause goes on at least one word: "don't make it..."
-        end = _CLAUSE_END.search(tail, first.end() if first else 0)
-        stop = m.end() + (end.start() if end else len(tail))
-        out.append((m.start(), stop, m.group("mute") is None))
-    return out
+# negation ("no drums", "not sad") is read by copilot.musicwords: negated_spans, excluded
 
 
 def _inside(pos: int, spans: list[tuple[int, int, bool]]) -> tuple[int, int, bool] | None:
@@ -142,50 +90,6 @@ def _inside(pos: int, spans: list[tuple[int, int, bool]]) -> tuple[int, int, boo
         if span[0] <= pos < span[1]:
             return span
     return None
-
-
-def _mask(text: str, *spans: Span | None) -> str:
-    chars = list(text)
-    for span in spans:
-        if span:
-            for i in range(max(0, span[0]), min(span[1], len(chars))):
-                chars[i] = " "
-    return "".join(chars)
-
-
-_WORD_RE = re.compile(r"[a-z0-9][a-z0-9'&-]*")
-
-
-def _excluded(
-    low: str, negated: list[tuple[int, int, bool]], tags: dict[int, tuple[int, str]], start: int = 0
-) -> list[str]:
-    """The head of each negated stretch from ``start`` on (and what is listed with it: "no drums or
-    bass") when it can be excluded. ``tags`` maps where each instrument / genre word starts to
-    (where it ends, its tag)."""
-    out: list[str] = []
-    stretches = [(a, b) for a, b, x in negated if x and a >= start]
-    stretches += [(m.end(), min(len(low), m.end() + 40)) for m in _REMOVER.finditer(low, start)]
-    for a, stop in stretches:
-        head, skip_to = True, -1
-        for m in _WORD_RE.finditer(low, a, stop):
-            word = m.group(0)
-            if m.start() < skip_to:
-                continue
-            if word in ("or", "nor", "and", "/") or _NEGATOR.fullmatch(word):
-                head = True
-                continue
-            if not head:
-                continue
-            if m.start() in tags:
-                skip_to, tag = tags[m.start()]
-                out.append(tag)
-                head = False
-            elif word in EXCLUDABLE or word.rstrip("s") in EXCLUDABLE:
-                out.append(word if word in EXCLUDABLE else word.rstrip("s"))
-                head = False
-            elif word not in _EXCLUDE_FILLER:
-                head = False
-    return list(dict.fromkeys(out))
 
 
 # --- the asking sentence of a long message ------------------------------------------------------
@@ -416,7 +320,7 @@ def _read_tags(msg: _Message, intent: Intent, reads: set[str], out: dict[str, ob
         elif kind == "genre" and "genres" in reads:
             genres.append(tag)
     if instruments:
-        out["instruments"] = _specific(instruments)
+        out["instruments"] = specific_instruments(instruments)
     if genres:
         out["genres"] = list(dict.fromkeys(genres))
     if "instrumental" in reads:
@@ -425,7 +329,7 @@ def _read_tags(msg: _Message, intent: Intent, reads: set[str], out: dict[str, ob
             out["instrumental"] = instrumental
     if "exclude" in reads:
         _, shifts = music.find_mood_shifts(msg.context)  # "not so dark" is a shift, not an exclusion
-        exclude = _excluded(_mask(low, *shifts), msg.negated, tags, msg.wide)
+        exclude = excluded(_mask(low, *shifts), msg.negated, tags, msg.wide)
         if exclude:
             out["exclude"] = exclude
     return known
@@ -525,7 +429,7 @@ def _typed_spans(msg: _Message) -> list[Span]:
     spans = msg.unsaid if len(msg.typed) == len(msg.low) else []
     for m in _CLAUSE.finditer(msg.typed.lower()):
         clause = m.group(0).strip()
-        if _NEGATOR.match(clause) and not _NOT_NEGATION.match(clause):
+        if NEGATOR.match(clause) and not NOT_NEGATION.match(clause):
             spans.append(m.span())
     return spans
 
@@ -611,14 +515,6 @@ def _read_ref(msg: _Message, intent: Intent, ctx: SongContext, has_section: bool
         if _inside(at, msg.negated) is None:
             return n
     return found[0][0]
-
-
-def _specific(instruments: list[str]) -> list[str]:
-    """Tags without a generic one a specific one covers ("acoustic guitar" and "guitar" -> acousticguitar)."""
-    tags = list(dict.fromkeys(instruments))
-    if "guitar" in tags and any(t.endswith("guitar") and t != "guitar" for t in tags):
-        tags.remove("guitar")
-    return tags
 
 
 def _negated_key(key: str, low: str, negated: list[tuple[int, int, bool]]) -> bool:
