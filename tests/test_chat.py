@@ -140,7 +140,12 @@ def test_a_detail_the_handler_cannot_use_is_named() -> None:
 
 
 def test_the_shipped_intent_model_is_reproducible_from_its_script(embedder: object, tmp_path: Path) -> None:
-    from copilot.chat.understand.train import train
+    """Retraining with the shipped settings gives the same vocabularies and the same decisions.
+
+    Weights are compared loosely: the logistic regression is weakly regularised (C=32), so
+    directions the data barely constrains drift with the last bits of the embeddings (torch's
+    thread count, BLAS); what must not drift is what the model decides."""
+    from copilot.chat.understand.train import MORE_PATH, TRAIN_PATH, embedded, train
 
     shipped = load_model(MODEL_PATH)
     out = tmp_path / "model.npz"
@@ -149,7 +154,23 @@ def test_the_shipped_intent_model_is_reproducible_from_its_script(embedder: obje
     )  # type: ignore[attr-defined]
     again = load_model(out)
     assert again.word_vocab == shipped.word_vocab and again.char_vocab == shipped.char_vocab
-    assert np.allclose(again.weights, shipped.weights, atol=2e-2) and np.allclose(again.bias, shipped.bias, atol=1e-3)
+    data = embedded([TRAIN_PATH, MORE_PATH], embedder.embed)  # type: ignore[attr-defined]
+    p_shipped = np.vstack(
+        [
+            shipped.probabilities(shipped.features(e, t, c))
+            for e, t, c in zip(data.emb, data.texts, data.contexts, strict=True)
+        ]
+    )
+    p_again = np.vstack(
+        [
+            again.probabilities(again.features(e, t, c))
+            for e, t, c in zip(data.emb, data.texts, data.contexts, strict=True)
+        ]
+    )
+    same = float(np.mean(p_shipped.argmax(axis=1) == p_again.argmax(axis=1)))
+    assert same >= 0.999, f"only {same:.4f} of the training examples get the same intent"
+    assert float(np.abs(p_shipped - p_again).max()) < 0.05
+    assert float(np.corrcoef(again.weights.ravel(), shipped.weights.ravel())[0, 1]) > 0.999
 
 
 def test_chat_json_prints_one_object_per_turn(settings: Settings) -> None:
