@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--session", metavar="NAME", default="terminal", help="the song to continue or start (default: terminal)"
     )
     chat.add_argument("--json", action="store_true", help="messages on stdin, one JSON object per turn on stdout")
+    chat.add_argument("--user", default=None, help="whose taste profile and mood corrections to use (default: default)")
     chat.set_defaults(func=run_chat)
 
     serve = sub.add_parser("serve", help="start the web app", description="Serve the co-pilot page.")
@@ -142,7 +143,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
     session = check_session_id(args.session)
     if args.json and sys.stdin.isatty():
         raise InputError("--json reads messages from standard input: pipe them in, one per line", setting="--json")
-    copilot = Copilot.from_settings(settings)
+    copilot = Copilot.from_settings(settings, user=args.user)
     try:
         state = copilot.store.load_or_new(session)
         if args.json:

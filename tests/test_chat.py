@@ -209,3 +209,20 @@ def test_an_llm_reading_with_more_asks_than_the_message_has_parts_is_doubted() -
 
     u = understand("hmm that one", SongContext(), model=ScriptedRanking(UNSURE), embed=_zeros, llm=two)  # type: ignore[arg-type]
     assert not u.requests and u.question
+
+
+def test_the_cli_user_reaches_the_mood_corrections_and_the_ranking_profile(settings: Settings) -> None:
+    import argparse
+
+    from copilot.chat import Copilot
+    from copilot.chat_cli import register
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["chat", "--user", "ana", "--once", "hi"])
+    bot = Copilot.from_settings(settings, user=args.user)
+    try:
+        assert bot.user == "ana" and bot.engines.user == "ana"
+        assert Copilot.from_settings(settings).user == "default"
+    finally:
+        bot.close()

@@ -207,6 +207,21 @@ def test_a_catalog_without_analysed_audio_says_tempo_was_not_used() -> None:
     assert [r.row for r in got] == [r.row for r in rank(Query(vector=SAD), plain, 10)]
 
 
+def test_from_my_library_keeps_only_the_persons_own_songs_however_few() -> None:
+    index = make_index()  # rows < 30 came from audio files (analysed); the rest from the catalog
+    got = ranked(index, "slow sad minor-key songs from my library that feel like rain", 30)
+    assert got and all(r.row < 30 for r in got), "only the person's own songs"
+    assert "from your library" in got[0].why["facets"]
+    assert [r.row for r in ranked(index, "slow sad minor-key songs that feel like rain", 30)] != [r.row for r in got]
+    for row in range(N):  # the same catalog without any of the person's own files
+        index.meta[row].pop("audio_tempo_bpm", None)
+    plain = build_index(
+        index.ids, index.tag_vecs, index.meta, proto_vecs=index.proto_vecs, proto_tag_names=list(TAGS), tag_names=TAGS
+    )
+    notes = ranked(plain, "sad songs from my own music")[0].why["facet_notes"]
+    assert any(n.startswith("no songs from your own files are in the catalog yet") for n in notes)
+
+
 def test_the_low_rank_screen_of_a_large_catalog_ranks_exactly_as_the_full_product(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A catalog past SCREEN_MIN_SONGS ranks through a 64-dimension screen and an exact second
     look; results and scores must equal those of the full product, with facets and boosts too."""

@@ -113,6 +113,12 @@ def plan(index: CatalogIndex, filters: Filters) -> FacetPlan:
         mask &= index.instrumental if filters.instrumental else ~index.instrumental
     excluded: list[str] = []
     notes: list[str] = []
+    hard: list[Facet] = []
+    if filters.own_library:
+        own = _own_library(index, mask, notes)
+        if own is not None:
+            mask &= own.has
+            hard.append(own)
     for tag in filters.exclude_tags:
         rows = index.rows_with(tag)
         if len(rows):
@@ -120,7 +126,6 @@ def plan(index: CatalogIndex, filters: Filters) -> FacetPlan:
             excluded.append(f"excluded: {tag}")
         else:
             notes.append(f"no song is tagged {tag}, so excluding it changed nothing")
-    hard: list[Facet] = []
     soft: list[Facet] = []
     boost: np.ndarray | None = None
     for facet in wanted(index, filters):
@@ -135,3 +140,16 @@ def plan(index: CatalogIndex, filters: Filters) -> FacetPlan:
             boost = np.zeros(index.size, dtype=np.float32) if boost is None else boost
             boost += facet.has
     return FacetPlan(mask, boost, tuple(hard), tuple(soft), tuple(excluded), tuple(notes))
+
+
+def _own_library(index: CatalogIndex, mask: np.ndarray, notes: list[str]) -> Facet | None:
+    """The "from my library" facet: a filter whenever any of the person's own songs is in play
+    (however few: they asked for their own music, not for more of the catalog); else a note."""
+    has = index.own if index.own is not None else np.zeros(index.size, dtype=bool)
+    if not np.any(has & mask):
+        notes.append(
+            "no songs from your own files are in the catalog yet (import a folder with "
+            "`copilot catalog import FOLDER`), so these come from the whole catalog"
+        )
+        return None
+    return Facet("from your library", "from your own files", has)

@@ -50,6 +50,8 @@ class Filters:
     tempo_label: str = ""
     tonic: str | None = None
     mode: str | None = None
+    own_library: bool = False
+    """Only songs from the person's own files ("from my library", "my own music"): the audio they imported."""
 
     @property
     def empty(self) -> bool:
@@ -62,6 +64,7 @@ class Filters:
             and self.tempo_bpm is None
             and self.tonic is None
             and self.mode is None
+            and not self.own_library
         )
 
     @property
@@ -93,6 +96,8 @@ class Filters:
         out += [f"only {g}" for g in self.require_genres]
         out += [f"with {i}" for i in self.require_instruments]
         out += [f"no {t}" for t in self.exclude_tags]
+        if self.own_library:
+            out.append("from your library")
         if self.tempo_label:
             out.append(self.tempo_label)
         if self.key_label:
@@ -113,6 +118,8 @@ def parse_filters(prompt: str) -> Filters:
     ['only folk', 'with piano', 'no drums', 'no soft']
     >>> parse_filters("slow minor-key songs").describe(), parse_filters("in D minor at 96 bpm").describe()
     (['slow', 'in a minor key'], ['around 96 bpm', 'in D minor'])
+    >>> parse_filters("slow minor-key songs from my library that feel like rain").describe()
+    ['from your library', 'slow', 'in a minor key']
     """
     typed = " ".join(prompt.split())
     low = typed.lower()
@@ -144,7 +151,15 @@ def parse_filters(prompt: str) -> Filters:
         tempo_label=tempo_label,
         tonic=tonic,
         mode=mode,
+        own_library=bool(_OWN_LIBRARY.search(low)),
     )
+
+
+_OWN_LIBRARY = re.compile(
+    r"\b(?:(?:from|in|of|on|among|through) my (?:own )?(?:library|collection|music|songs|tracks|files|folder|stuff)"
+    r"|my own (?:library|collection|music|songs|tracks|files))\b"
+)
+"""A prompt that asks for the person's own music ("from my library", "my own songs")."""
 
 
 def _tempo(low: str) -> tuple[tuple[float, float] | None, str]:

@@ -55,6 +55,8 @@ class CatalogIndex:
     """Pitch class (0-11) of the measured key's tonic per song, -1 when unknown."""
     key_minor: np.ndarray | None = None
     """1 for a measured minor key, 0 major, -1 unknown."""
+    own: np.ndarray | None = None
+    """True for songs imported from the person's own audio files (they have analysed audio)."""
     derived: list[tuple[DerivedTag, ...]] = field(default_factory=list)
     """Per song, the mood tags derived from its content (empty for most); see :mod:`copilot.catalog.derive`."""
 
@@ -153,6 +155,7 @@ def build_index(
     tempo = np.full(n, np.nan, dtype=np.float32)
     key_pc = np.full(n, -1, dtype=np.int8)
     key_minor = np.full(n, -1, dtype=np.int8)
+    own = np.zeros(n, dtype=bool)
     moods: list[tuple[str, ...]] = []
     derived: list[tuple[DerivedTag, ...]] = []
     inverted_lists: dict[str, list[int]] = {}
@@ -170,6 +173,7 @@ def build_index(
             arousal[row] = float(meta["arousal"])
             has_emotion[row] = True
         instrumental[row] = bool(meta.get("instrumental", False))
+        own[row] = meta.get("audio_tempo_bpm") is not None  # only audio imports carry analysed features
         _read_audio(meta, row, tempo, key_pc, key_minor)
     row_of = {song_id: i for i, song_id in enumerate(ids)}
     if chunk_vecs is None or len(chunk_song_ids) == 0:
@@ -208,6 +212,7 @@ def build_index(
         tempo_bpm=tempo,
         key_pc=key_pc,
         key_minor=key_minor,
+        own=own,
         derived=derived,
     )
 

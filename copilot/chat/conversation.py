@@ -128,9 +128,10 @@ class Copilot:
         self._rate_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings, **parts: Any) -> Copilot:
-        """A copilot whose engines are built lazily from ``settings`` (cheap: loads nothing)."""
-        return cls(settings, Engines(settings, **parts))
+    def from_settings(cls, settings: Settings, user: str | None = None, **parts: Any) -> Copilot:
+        """A copilot whose engines are built lazily from ``settings`` (cheap: loads nothing); ``user``
+        names whose profile and mood corrections it uses (default: the page's or the default user)."""
+        return cls(settings, Engines(settings, user=user, **parts), user=user)
 
     # ----------------------------------------------------------------- lifecycle
     def warm_up(self, parts: tuple[str, ...] = ("embedder", "analyzer", "recommender", "chat")) -> threading.Thread:

@@ -22,11 +22,13 @@ class Engines:
 
     NAMES = ("chat", "embedder", "analyzer", "recommender", "scorer", "reading")
 
-    def __init__(self, settings: Settings, **parts: Any) -> None:
+    def __init__(self, settings: Settings, *, user: str | None = None, **parts: Any) -> None:
         unknown = set(parts) - set(self.NAMES)
         if unknown:
             raise TypeError(f"unknown engine parts: {sorted(unknown)}")
         self.settings = settings
+        self.user = user
+        """The listener whose profile ranks results (``--user``; None: the page's or the default user)."""
         self._parts: dict[str, Any] = dict(parts)
         self._locks = {name: threading.Lock() for name in self.NAMES}
         self._owned: list[Any] = []
@@ -106,7 +108,9 @@ class Engines:
         from copilot.state.taste import ProfileFeedback, TasteStore, profile_user
 
         db = open_state(self.settings)
-        user = profile_user(self.settings)  # the listener's profile (copilot.state.taste) learns from the chat
+        user = profile_user(
+            self.settings, self.user
+        )  # the listener's profile (copilot.state.taste) learns from the chat
         feedback = ProfileFeedback(FeedbackStore(db), user)
         return Recommender(store, embedder, self.get("analyzer"), feedback, profiles=TasteStore(db), profile_user=user)
 
