@@ -265,7 +265,7 @@ def check_profiles(db: StateDB) -> None:
     store.save_profile("ann", {"instruments": ["cello"]})
     assert store.profile("ann") == {"instruments": ["cello"]}
     with pytest.raises(InputError):
-        store.save_profile("ann", {"x": "y" * 30_000})
+        store.save_profile("ann", {"x": "y" * (profiles.MAX_PROFILE_CHARS + 1)})
     angry = emotion_at(-0.6, 0.7)
     for i in range(profiles.MAX_CORRECTIONS + 3):
         store.add_correction("ann", f"it's angrier than that {i}", angry)
