@@ -173,6 +173,12 @@ def song_from_reply(path: Path, digest: str, reply: dict[str, Any]) -> Song:
     return replace(song_from_mapping(row), audio=audio, source=str(path.resolve()))
 
 
+NUMBA_CACHE = Path(tempfile.gettempdir()) / "copilot-numba-cache"
+"""Where the children keep librosa's compiled numba code: our own folder, not site-packages, where
+two children compiling at once left a cache that crashed every later child (seen in a fresh venv)."""
+_START_LOCK = threading.Lock()
+
+
 class AudioWorker:
     """One child process (started on first use, replaced after a crash or a hang)."""
 
@@ -191,13 +197,15 @@ class AudioWorker:
         cmd = [sys.executable, "-E", "-s", "-m", "copilot.catalog.audio_child",
                str(lim.memory_bytes), str(lim.max_seconds), str(lim.max_channels), lim.profile]  # fmt: skip
         env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "NUMBA_NUM_THREADS": "1"}  # fmt: skip
+               "NUMBA_NUM_THREADS": "1", "NUMBA_CACHE_DIR": str(NUMBA_CACHE)}  # fmt: skip
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the child; closed in close())
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=PACKAGE_ROOT
-        )
-        self._buf = b""
-        if self._read_line(lim.start_timeout_s) != b'{"ready": true}':
+        with _START_LOCK:  # one child compiles librosa's numba code and fills the cache; the next ones read it
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=PACKAGE_ROOT
+            )
+            self._buf = b""
+            ready = self._read_line(lim.start_timeout_s)
+        if ready != b'{"ready": true}':
             tail = self._stderr_tail()
             self.close()
             raise CatalogError(f"the audio analyser did not start: {tail or 'no answer'}")
