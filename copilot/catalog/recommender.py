@@ -352,6 +352,11 @@ class Recommender:
         w = replace(self.weights, lyric=max(self.weights.lyric, 1.0), tag=self.weights.tag * 0.5)
         return self._run(query, index, k, user, diverse, w)
 
+    def load(self) -> None:
+        """Build the catalog index and the word table now (the app's warm-up calls this in the
+        background, so the first prompt does not pay for embedding the 15,000-word table)."""
+        self._word_sims(self.store.snapshot(), ["warm"])
+
     # Internals ------------------------------------------------------------------------
     def _word_sims(self, index: CatalogIndex, words: list[str]) -> np.ndarray | None:
         """The content words' best cosine per tag, from the vocabulary embedded once (:mod:`.words`)."""
