@@ -89,3 +89,7 @@ class MidiError(InputError):
 
 class NotFound(CopilotError, LookupError):
     """A song, session, result number or file that was asked for does not exist."""
+
+
+class Cancelled(CopilotError):
+    """Background work was stopped before it finished (the program is closing); nothing half-done was kept."""

@@ -352,20 +352,25 @@ class Recommender:
         w = replace(self.weights, lyric=max(self.weights.lyric, 1.0), tag=self.weights.tag * 0.5)
         return self._run(query, index, k, user, diverse, w)
 
-    def load(self) -> None:
+    def load(self, stop: threading.Event | None = None) -> None:
         """Build the catalog index and the word table now (the app's warm-up calls this in the
-        background, so the first prompt does not pay for embedding the 15,000-word table)."""
-        self._word_sims(self.store.snapshot(), ["warm"])
+        background, so the first prompt does not pay for embedding the 15,000-word table).
+        Setting ``stop`` ends the build with :class:`~copilot.errors.Cancelled` (see :func:`.words.word_table`)."""
+        self._word_sims(self.store.snapshot(), ["warm"], stop)
 
     # Internals ------------------------------------------------------------------------
-    def _word_sims(self, index: CatalogIndex, words: list[str]) -> np.ndarray | None:
+    def _word_sims(
+        self, index: CatalogIndex, words: list[str], stop: threading.Event | None = None
+    ) -> np.ndarray | None:
         """The content words' best cosine per tag, from the vocabulary embedded once (:mod:`.words`)."""
         if not words or index.proto_vecs.shape[0] == 0:
             return None
         with self._word_lock:
             if self._words is None or self._words[0] is not index.proto_vecs:
                 cache_dir = getattr(self.store, "cache_dir", None)
-                table = word_table(self.embedder, index.proto_vecs, index.proto_tag, len(index.tag_names), cache_dir)
+                table = word_table(
+                    self.embedder, index.proto_vecs, index.proto_tag, len(index.tag_names), cache_dir, stop
+                )
                 self._words = (index.proto_vecs, table)
             table = self._words[1]
         return table.lookup(words)

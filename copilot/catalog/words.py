@@ -29,6 +29,7 @@ from copilot import vocab
 from copilot.catalog import mirror
 from copilot.catalog.tagtext import TAG_PHRASES
 from copilot.embedder import Embedder
+from copilot.errors import Cancelled
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 COMMON_WORDS = _PACKAGE / "lyrics" / "common_words.txt"
@@ -108,18 +109,43 @@ def build_table(
 
 _TABLES: dict[tuple[str, int, str], WordTable] = {}
 _LOCK = threading.Lock()
+BATCH = 512
+"""Words embedded per call when the table is built; ``stop`` is looked at between batches."""
+
+
+def _embed_batches(embedder: Embedder, stop: threading.Event | None) -> Any:
+    """``embedder.embed`` in batches of :data:`BATCH`, raising :class:`~copilot.errors.Cancelled`
+    between two batches once ``stop`` is set (a program closing must not wait for 15,000 words,
+    nor leave a thread inside the model while the interpreter shuts down)."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), BATCH):
+            if stop is not None and stop.is_set():
+                raise Cancelled("the word table was not built: the program is closing")
+            parts.append(np.asarray(embedder.embed(texts[start : start + BATCH]), dtype=np.float32))
+        return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+    return embed
 
 
 def word_table(
-    embedder: Embedder, proto_vecs: np.ndarray, proto_tag: np.ndarray, n_tags: int, cache_dir: Path | None
+    embedder: Embedder,
+    proto_vecs: np.ndarray,
+    proto_tag: np.ndarray,
+    n_tags: int,
+    cache_dir: Path | None,
+    stop: threading.Event | None = None,
 ) -> WordTable:
-    """The process's :class:`WordTable` for this model and these prototypes (vectors cached in ``cache_dir``)."""
+    """The process's :class:`WordTable` for this model and these prototypes (vectors cached in
+    ``cache_dir``). Setting ``stop`` ends a build in progress with :class:`~copilot.errors.Cancelled`;
+    nothing is cached then."""
     digest = hashlib.sha256(proto_vecs.tobytes() + proto_tag.tobytes()).hexdigest()[:16]
     key = (str(getattr(embedder, "name", id(embedder))), int(embedder.dim), digest)
     with _LOCK:
         if key not in _TABLES:
             words = vocabulary()
-            vecs = mirror.cached_vectors(cache_dir, f"words-{key[0]}", words, embedder.embed)
+            vecs = mirror.cached_vectors(cache_dir, f"words-{key[0]}", words, _embed_batches(embedder, stop))
             _TABLES[key] = build_table(words, np.asarray(vecs, dtype=np.float32), proto_vecs, proto_tag, n_tags)
         return _TABLES[key]
 

@@ -31,7 +31,7 @@ from copilot.chat.turn import Turn
 from copilot.chat.understand import Intent, Reader, Request, SongContext, Understanding
 from copilot.chat.understand.llm import read_with_llm
 from copilot.chat.unused import unused_note
-from copilot.errors import ConfigError, CopilotError, InputError, ModelError
+from copilot.errors import Cancelled, ConfigError, CopilotError, InputError, ModelError
 from copilot.llm.base import Message
 from copilot.settings import PROMPTS_DIR, Settings
 from copilot.song import ShownSong, SongState, session_output_dir
@@ -84,6 +84,8 @@ def song_summary(state: SongState, *, max_chars: int = 2500) -> str:
 
 
 HISTORY_REPLY_CHARS = 240
+WARM_UP_JOIN_S = 30.0
+"""How long closing waits for the warm-up to reach a point where it can stop (one model load at most)."""
 
 
 def _gist(reply: str) -> str:
@@ -122,6 +124,7 @@ class Copilot:
         self.moods = MoodLearning(ProfileStore(self.store.db), lambda: self.engines.get("analyzer"))
         self._reader = reader
         self._warm: threading.Thread | None = None
+        self._stop = threading.Event()
         self.warm_errors: list[str] = []
         self.emotion_available = True
         self._recent: dict[str, deque[float]] = {}  # session id -> times of its last messages (monotonic s)
@@ -139,13 +142,18 @@ class Copilot:
 
         def run() -> None:
             for name in parts:
+                if self._stop.is_set():
+                    return
                 try:
                     part = self.engines.get(name)
                     if name == "chat" and self.engines.runtime is not None:
                         self.engines.runtime.warm_up(background=True)
-                    loader = getattr(part, "load", None)
-                    if callable(loader):
+                    if name == "recommender":
+                        part.load(stop=self._stop)  # the long one: it stops between batches
+                    elif callable(loader := getattr(part, "load", None)):
                         loader()
+                except Cancelled:
+                    return
                 except CopilotError as exc:
                     self.warm_errors.append(f"{name}: {exc.user_message()}")
                 except Exception as exc:  # a broken part must not kill the app; it is reported
@@ -157,7 +165,13 @@ class Copilot:
         return self._warm
 
     def close(self) -> None:
-        """Stop what the engines started (the embedded LLM server)."""
+        """Stop the warm-up (between two of its steps) and what the engines started (the embedded
+        LLM server). The warm-up thread is waited for: a thread left inside the embedding model
+        while the interpreter shuts down aborts the process ("terminate called without an active
+        exception")."""
+        self._stop.set()
+        if self._warm is not None:
+            self._warm.join(timeout=WARM_UP_JOIN_S)
         self.engines.close()
 
     def new_state(self, session_id: str | None = None) -> SongState:
