@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from copilot.catalog.recommender import Recommender
 from copilot.errors import InputError, NotFound
 from copilot.profile_cli import read_history_file
 from copilot.settings import Settings
-from copilot.state import open_state
+from copilot.state import StateDB, open_state
 from copilot.state.feedback import FeedbackStore
 from copilot.state.taste import DEFAULT_USER, ProfileFeedback, TasteStore, profile_user
 from copilot.web_profile import panel_data, taste_figure
@@ -247,6 +248,30 @@ def test_remove_each_kind_of_item_and_reset(settings: Settings) -> None:
         tastes.remove("ann", "playlist:3")
     assert tastes.reset("ann")["dislikes"] == 1
     assert tastes.inputs("ann").empty
+
+
+def test_changes_made_at_once_all_land(settings: Settings) -> None:
+    check_changes_at_once(open_state(settings))
+
+
+def check_changes_at_once(db: StateDB) -> None:
+    """Each change reads and writes the profile in one transaction: searches noted by several
+    threads at once are all kept (read, then write in a second transaction lost some)."""
+    tastes = TasteStore(db)
+    tastes.note_search("ann", "first", ("calm",))
+
+    def noting(worker: int) -> None:
+        for n in range(7):
+            tastes.note_search("ann", f"search {worker}-{n}", ("calm",))
+
+    threads = [threading.Thread(target=noting, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    texts = [s.text for s in tastes.inputs("ann").searches]
+    assert len(texts) == 29 and texts[0] == "first"
+    assert {f"search {w}-{n}" for w in range(4) for n in range(7)} == set(texts[1:])
 
 
 # ------------------------------------------------------------------ the panel's data

@@ -122,6 +122,9 @@ def test_postgres_stopping_is_one_clear_error_then_recovery(cluster: Cluster, pg
 
 
 def test_profiles_and_mood_corrections_on_postgres(settings: Settings, pg_url: str) -> None:
+    from tests.test_profiles import check_changes_at_once
     from tests.test_state_store import check_profiles
 
-    check_profiles(open_state(settings.with_(database_url=pg_url)))
+    db = open_state(settings.with_(database_url=pg_url))
+    check_profiles(db)
+    check_changes_at_once(db)

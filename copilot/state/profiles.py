@@ -10,9 +10,11 @@ them all. Typed values in, typed values out; JSON only inside this module.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
 
 from copilot.catalog.feedback import check_user
 from copilot.errors import InputError, StoreError
@@ -50,21 +52,22 @@ class ProfileStore:
         name = check_user(user)
         with self.db.read() as conn:
             raw = conn.execute(select(P.c.data).where(P.c.user == name)).scalar_one_or_none()
-        if raw is None:
-            return {}
-        data = sql.loads(raw, "a profile")
-        if not isinstance(data, dict):
-            raise StoreError(f"the profile of {name} is damaged")
-        return data
+        return _parsed(name, raw)
 
     def save_profile(self, user: str, data: dict[str, object]) -> None:
         """Replace the user's profile with ``data`` (a JSON object of at most :data:`MAX_PROFILE_CHARS` characters)."""
         name = check_user(user)
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        if len(text) > MAX_PROFILE_CHARS:
-            raise InputError(f"a profile is at most {MAX_PROFILE_CHARS} characters of JSON")
         with self.db.write() as conn:
-            sql.upsert(conn, P, {"user": name, "data": text, "updated": now_iso()})
+            _put(conn, name, data)
+
+    def update_profile(self, user: str, change: Callable[[dict[str, object]], dict[str, object]]) -> None:
+        """Replace the user's profile with ``change(profile)``, read and written in one write
+        transaction (SQLite's ``BEGIN IMMEDIATE``, a row lock on PostgreSQL), so two changes made
+        at once both land instead of the later one writing over the earlier."""
+        name = check_user(user)
+        with self.db.write() as conn:
+            query = select(P.c.data).where(P.c.user == name).with_for_update()
+            _put(conn, name, change(_parsed(name, conn.execute(query).scalar_one_or_none())))
 
     def add_correction(self, user: str, text: str, meant: Emotion) -> None:
         """Keep one correction (the oldest beyond :data:`MAX_CORRECTIONS` are dropped)."""
@@ -105,3 +108,19 @@ class ProfileStore:
         name = check_user(user)
         with self.db.write() as conn:
             return int(conn.execute(delete(M).where(M.c.user == name)).rowcount or 0)
+
+
+def _parsed(name: str, raw: str | None) -> dict[str, object]:
+    if raw is None:
+        return {}
+    data = sql.loads(raw, "a profile")
+    if not isinstance(data, dict):
+        raise StoreError(f"the profile of {name} is damaged")
+    return data
+
+
+def _put(conn: Connection, name: str, data: dict[str, object]) -> None:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    if len(text) > MAX_PROFILE_CHARS:
+        raise InputError(f"a profile is at most {MAX_PROFILE_CHARS} characters of JSON")
+    sql.upsert(conn, P, {"user": name, "data": text, "updated": now_iso()})

@@ -19,8 +19,9 @@ tag stops counting; ``unmute:NAME`` lets it count again) and ``history:ID``.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from copilot.catalog.feedback import check_user
 from copilot.catalog.profile import History, ProfileInputs, Search
@@ -40,6 +41,7 @@ MAX_HISTORIES = 5
 MAX_HISTORY_SONGS = 500
 """Songs kept per imported history (the most played)."""
 MAX_MUTED = 200
+T = TypeVar("T")
 
 
 def profile_user(settings: Settings, page_user: str | None = None) -> str:
@@ -78,6 +80,39 @@ def _history_json(h: History) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Taste:
+    """The taste part of a profile document, parsed (changed in place inside :meth:`TasteStore._update`)."""
+
+    searches: list[Search] = field(default_factory=list)
+    histories: list[History] = field(default_factory=list)
+    muted: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, user: str, doc: dict[str, object]) -> _Taste:
+        raw = doc.get(KEY, {})
+        try:
+            if not isinstance(raw, dict):
+                raise TypeError("not an object")
+            return cls(
+                [_search(d) for d in raw.get("searches", [])],
+                [_history(d) for d in raw.get("histories", [])],
+                [str(t) for t in raw.get("muted", [])],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"the taste profile of {user} is damaged: {exc}") from exc
+
+    def clear(self) -> None:
+        self.searches, self.histories, self.muted = [], [], []
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "searches": [{"text": s.text, "tags": list(s.tags), "at": s.at} for s in self.searches[-MAX_SEARCHES:]],
+            "histories": [_history_json(h) for h in self.histories],
+            "muted": sorted(set(self.muted))[:MAX_MUTED],
+        }
+
+
 class TasteStore:
     """Evidence of a user's taste: likes (FeedbackStore), searches, histories and muted tags (ProfileStore)."""
 
@@ -85,56 +120,48 @@ class TasteStore:
         self.profiles = ProfileStore(db)
         self.feedback = FeedbackStore(db)
 
-    # reading ---------------------------------------------------------------------------
-    def _stored(self, user: str) -> tuple[dict[str, object], list[Search], list[History], list[str]]:
-        doc = self.profiles.profile(user)
-        raw = doc.get(KEY, {})
-        try:
-            if not isinstance(raw, dict):
-                raise TypeError("not an object")
-            searches = [_search(d) for d in raw.get("searches", [])]
-            histories = [_history(d) for d in raw.get("histories", [])]
-            muted = [str(t) for t in raw.get("muted", [])]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StoreError(f"the taste profile of {user} is damaged: {exc}") from exc
-        return doc, searches, histories, muted
+    def _update(self, user: str, change: Callable[[_Taste], T]) -> T:
+        """Apply ``change`` to the stored taste and save it, in one transaction
+        (:meth:`~copilot.state.profiles.ProfileStore.update_profile`); returns what ``change`` returned."""
+        out: list[T] = []
 
-    def _save(
-        self, user: str, doc: dict[str, object], searches: list[Search], histories: list[History], muted: list[str]
-    ) -> None:
-        taste = {
-            "searches": [{"text": s.text, "tags": list(s.tags), "at": s.at} for s in searches[-MAX_SEARCHES:]],
-            "histories": [_history_json(h) for h in histories],
-            "muted": sorted(set(muted))[:MAX_MUTED],
-        }
-        self.profiles.save_profile(user, {**doc, KEY: taste})
+        def apply(doc: dict[str, object]) -> dict[str, object]:
+            taste = _Taste.parse(user, doc)
+            out.append(change(taste))
+            return {**doc, KEY: taste.to_json()}
+
+        self.profiles.update_profile(user, apply)
+        return out[0]
 
     def inputs(self, user: str) -> ProfileInputs:
         """Everything the user's profile is built from."""
         likes, dislikes = self.feedback.get(user)
-        _, searches, histories, muted = self._stored(user)
+        taste = _Taste.parse(user, self.profiles.profile(user))
         return ProfileInputs(
-            check_user(user), frozenset(likes), frozenset(dislikes), tuple(searches), tuple(histories), frozenset(muted)
-        )
+            check_user(user), frozenset(likes), frozenset(dislikes),
+            tuple(taste.searches), tuple(taste.histories), frozenset(taste.muted),
+        )  # fmt: skip
 
     # writing ---------------------------------------------------------------------------
     def note_search(self, user: str, text: str, tags: tuple[str, ...]) -> None:
         """Keep one search (its words, cut to 120 characters, and the tags it asked for)."""
-        doc, searches, histories, muted = self._stored(user)
-        searches.append(Search(" ".join(text.split())[:MAX_SEARCH_CHARS], tuple(tags[:6]), now_iso()))
-        self._save(user, doc, searches, histories, muted)
+        search = Search(" ".join(text.split())[:MAX_SEARCH_CHARS], tuple(tags[:6]), now_iso())
+        self._update(user, lambda taste: taste.searches.append(search))
 
     def add_history(self, user: str, history: History) -> History:
         """Keep an imported history (its most played songs); returns it with its id. A history from the
         same source replaces the earlier one; beyond :data:`MAX_HISTORIES` the oldest goes."""
-        doc, searches, histories, muted = self._stored(user)
         top = tuple(sorted(history.plays, key=lambda p: (-p[1], p[0]))[:MAX_HISTORY_SONGS])
-        kept = [h for h in histories if h.source != history.source][-(MAX_HISTORIES - 1) :]
-        used = {h.id for h in kept}
-        new_id = next(f"h{n}" for n in range(1, MAX_HISTORIES + 2) if f"h{n}" not in used)
-        added = replace(history, id=new_id, plays=top)
-        self._save(user, doc, searches, [*kept, added], muted)
-        return added
+
+        def add(taste: _Taste) -> History:
+            kept = [h for h in taste.histories if h.source != history.source][-(MAX_HISTORIES - 1) :]
+            used = {h.id for h in kept}
+            new_id = next(f"h{n}" for n in range(1, MAX_HISTORIES + 2) if f"h{n}" not in used)
+            added = replace(history, id=new_id, plays=top)
+            taste.histories = [*kept, added]
+            return added
+
+        return self._update(user, add)
 
     def remove(self, user: str, item: str) -> str:
         """Remove one item (see the module docstring); returns what was removed. NotFound if absent."""
@@ -147,32 +174,16 @@ class TasteStore:
                 raise NotFound(f"{user} has no {kind} of {value!r}")
             self.feedback.forget(user, value)
             return f"{kind} of {value}"
-        doc, searches, histories, muted = self._stored(user)
-        if kind == "search":
-            if not value.isdigit() or not 1 <= int(value) <= len(searches):
-                raise NotFound(f"there is no search #{value} (the profile has {len(searches)})")
-            gone = searches.pop(int(value) - 1)
-            self._save(user, doc, searches, histories, muted)
-            return f"search {gone.text!r}"
-        if kind in ("tag", "unmute"):
-            muted = [*muted, value] if kind == "tag" else [t for t in muted if t != value]
-            self._save(user, doc, searches, histories, muted)
-            return f"tag preference {value}" if kind == "tag" else f"mute of {value}"
-        if kind == "history":
-            left = [h for h in histories if h.id != value]
-            if len(left) == len(histories):
-                raise NotFound(f"there is no imported history {value!r}")
-            self._save(user, doc, searches, left, muted)
-            return f"history {value}"
-        raise InputError(f"unknown item kind {kind!r}: use like, dislike, search, tag, unmute or history")
+        if kind not in ("search", "tag", "unmute", "history"):
+            raise InputError(f"unknown item kind {kind!r}: use like, dislike, search, tag, unmute or history")
+        return self._update(user, lambda taste: _remove_item(taste, kind, value))
 
     def reset(self, user: str) -> dict[str, int]:
         """Forget the user's likes, dislikes, searches, histories and muted tags (mood corrections stay)."""
         inputs = self.inputs(user)
         for song in (*inputs.likes, *inputs.dislikes):
             self.feedback.forget(user, song)
-        doc, *_ = self._stored(user)
-        self._save(user, doc, [], [], [])
+        self._update(user, _Taste.clear)
         return {
             "likes": len(inputs.likes),
             "dislikes": len(inputs.dislikes),
@@ -184,6 +195,25 @@ class TasteStore:
     def reset_moods(self, user: str) -> int:
         """Remove the user's mood corrections; returns how many there were."""
         return self.profiles.reset_moods(user)
+
+
+def _remove_item(taste: _Taste, kind: str, value: str) -> str:
+    """Take one search, history or tag preference out of ``taste``; what was removed, for the reply."""
+    if kind == "search":
+        if not value.isdigit() or not 1 <= int(value) <= len(taste.searches):
+            raise NotFound(f"there is no search #{value} (the profile has {len(taste.searches)})")
+        return f"search {taste.searches.pop(int(value) - 1).text!r}"
+    if kind == "history":
+        left = [h for h in taste.histories if h.id != value]
+        if len(left) == len(taste.histories):
+            raise NotFound(f"there is no imported history {value!r}")
+        taste.histories = left
+        return f"history {value}"
+    if kind == "tag":
+        taste.muted.append(value)
+        return f"tag preference {value}"
+    taste.muted = [t for t in taste.muted if t != value]
+    return f"mute of {value}"
 
 
 class ProfileFeedback:
