@@ -11,6 +11,7 @@ typed (a capital "A" is a key, "a" an article). Each returns a value or ``None``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from copilot import vocab
 
@@ -176,11 +177,16 @@ def find_tempo(low: str) -> int | None:
     return None
 
 
-TEMPO_WORD_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted((re.escape(w) for w in vocab.TEMPO_WORD_WORDS), key=len, reverse=True))
-    + r")(?![\w-])"
-)
+def _alternation(words: Iterable[str]) -> str:
+    r"""A regex alternation of ``words``, longest first (so "electric guitar" wins over "guitar").
+
+    >>> _alternation(["guitar", "electric guitar", "a.c."])
+    'electric\\ guitar|guitar|a\\.c\\.'
+    """
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+TEMPO_WORD_RE = re.compile(rf"(?<![\w-])({_alternation(vocab.TEMPO_WORD_WORDS)})(?![\w-])")
 _QUICK_OK = re.compile(
     r"\s+(?:tempo|pace|beat|rhythm|groove|feel|songs?|tracks?|tunes?|melody|one|ones|number|stuff)\b"
 )
@@ -244,16 +250,9 @@ def _tempo_word_noun(word: str) -> bool:
 
 # --- instruments, genres, exclusions ----------------------------------------------------------
 
-_INSTRUMENT_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted((re.escape(w) for w in vocab.INSTRUMENT_WORDS), key=len, reverse=True))
-    + r")(?![\w-])"
-)
-_GENRE_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted((re.escape(w) for w in vocab.GENRE_WORDS), key=len, reverse=True))
-    + r")(?:-?ish|-y)?(?![\w&])"
-)
+_INSTRUMENTS = _alternation(vocab.INSTRUMENT_WORDS)
+_INSTRUMENT_RE = re.compile(rf"(?<![\w-])({_INSTRUMENTS})(?![\w-])")
+_GENRE_RE = re.compile(rf"(?<![\w-])({_alternation(vocab.GENRE_WORDS)})(?:-?ish|-y)?(?![\w&])")
 _MUSIC_NOUN = re.compile(
     r"\s*-?\s*(?:music|songs?|tracks?|tunes?|stuff|vibes?|style|feel|sound|sounds|influences?|ballads?|bands?|artists?|"
     r"playlist|genre|numbers?|jams?|anthems?|records?|albums?|classics?|hits?|bangers?|beats?|grooves?|edge|tinge|flavou?r|"
@@ -288,8 +287,8 @@ def _word_before(low: str, start: int) -> str:
 
 
 _VOICE_AS_INSTRUMENT = re.compile(
-    rf"\b(?:just|only|solo)\s+voice\b|\bvoice\s+(?:and|&|\+|with)\s+(?:{'|'.join(sorted(vocab.INSTRUMENT_WORDS, key=len, reverse=True))})\b|"
-    rf"\b(?:{'|'.join(sorted(vocab.INSTRUMENT_WORDS, key=len, reverse=True))})\s+(?:and|&|\+)\s+voice\b"
+    rf"\b(?:just|only|solo)\s+voice\b|\bvoice\s+(?:and|&|\+|with)\s+(?:{_INSTRUMENTS})\b|"
+    rf"\b(?:{_INSTRUMENTS})\s+(?:and|&|\+)\s+voice\b"
 )
 
 
