@@ -236,3 +236,25 @@ def test_the_songwriters_own_story_is_not_echoed_back_as_a_line() -> None:
     lyr = LyricWriter(model, config=NO_REWRITE).write(story, _verse("AA", (8, 8)))
     assert all("ran a bakery for forty" not in ln for ln in lyr.sections[0].lines)
     assert "Her hands were white with flour" in lyr.sections[0].lines
+
+
+def test_a_take_that_reads_worse_than_the_line_is_not_offered_however_well_it_rhymes() -> None:
+    replies = [
+        "1. I hold you in the night",
+        "1. We talk until the morning comes\n2. Kite the bright blue sky light\n3. We sing the old songs we love",
+    ]
+
+    def fluency_of(lines):  # type: ignore[no-untyped-def]
+        return [-6.5 if ln.startswith("Kite the") else -2.5 for ln in lines]
+
+    config = WriterConfig(seed=1, repair_rounds=0, rewrite=False)
+    section = (
+        LyricWriter(ScriptedChatModel(replies), config=config, fluency_of=fluency_of)
+        .write("love", _verse("AA", (6, 8)))
+        .sections[0]
+    )
+    (flag,) = section.flags
+    assert flag.line == 1 and "Kite the bright blue sky light" not in flag.alternatives
+    assert section.lines[1] not in flag.alternatives and flag.alternatives, "a take that reads as well is offered"
+    plain = LyricWriter(ScriptedChatModel(replies), config=config).write("love", _verse("AA", (6, 8))).sections[0]
+    assert plain.flags[0].alternatives[0] == "Kite the bright blue sky light", "without scores it rhymes, so it leads"

@@ -483,9 +483,16 @@ class LyricWriter:
                 partner_end = prosody.last_word(section.lines[c.rhymes_with])
             if not c.syllables_ok:
                 missing.append(f"{c.syllables} syllables for a target of {c.target}")
-            # a take offered in place of a line is a whole line: near its syllable target
+            # a take offered in place of a line is a whole line near its syllable target that reads
+            # at least as well as the line in place (the rewrite's gate): a rhyme word the model
+            # bolted on is never offered, however well it rhymes
+            floor = min(0.0, self.fluency(section.lines[i])) if section.lines[i] else -math.inf
             others = [
-                p for p in pool if p not in section.lines and abs(prosody.syllable_count(p) - c.target) <= TAKE_SLACK
+                p
+                for p in pool
+                if p not in section.lines
+                and abs(prosody.syllable_count(p) - c.target) <= TAKE_SLACK
+                and self.fluency(p) >= floor
             ]
             others.sort(
                 key=lambda p: (
