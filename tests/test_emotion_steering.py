@@ -225,3 +225,15 @@ def test_pure_modules_import_no_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_music_follows_the_feelings_the_text_names_itself() -> None:
+    """A text that names joy and sadness ("happy and sad at once") is steered as mixed even when
+    the probabilities alone give sadness only, so the key agrees with the summary."""
+    ekman = {"sadness": 0.6, "joy": 0.12, "fear": 0.1, "neutral": 0.1, "anger": 0.04, "surprise": 0.02, "disgust": 0.02}
+    plain = Emotion(labels={}, ekman=ekman, valence=-0.3, arousal=-0.2, summary="")
+    named = Emotion(labels={}, ekman=ekman, valence=-0.3, arousal=-0.2, summary="", felt=("joy", "sadness"))
+    assert describe.strong_pair(ekman) == ("sadness", None)
+    assert steering.mode_for(plain) == "minor"
+    assert steering.mode_for(named) == "dorian", "joy and sadness, leaning sad: dorian"
+    assert steering.progression_for(named) != steering.progression_for(plain)

@@ -135,7 +135,7 @@ def _strong_labels(emotion: Emotion, minimum: float = 0.3) -> list[str]:
 
 def mode_for(emotion: Emotion) -> str:
     """The scale mode (major, minor, dorian, mixolydian, phrygian, lydian); see the module table."""
-    primary, secondary = strong_pair(emotion.ekman)
+    primary, secondary = strong_pair(emotion.ekman, emotion.felt)
     v, a = emotion.valence, emotion.arousal
     pair = {primary, secondary}
     if pair == {"joy", "sadness"}:
@@ -164,7 +164,7 @@ def progression_for(emotion: Emotion) -> str:
     sadness -> melancholy (modal-dorian when v > -0.2); anger, fear, disgust -> dark;
     surprise -> pop; neutral -> ballad when calm, pop when pleasant, else modal-dorian.
     """
-    primary, secondary = strong_pair(emotion.ekman)
+    primary, secondary = strong_pair(emotion.ekman, emotion.felt)
     v, a = emotion.valence, emotion.arousal
     pair = {primary, secondary}
     strong = _strong_labels(emotion)
@@ -197,7 +197,7 @@ def music_params(emotion: Emotion, *, seed: int | None = None) -> MusicParams:
     ``seed`` picks the tonic from the mode's key pool reproducibly; without it the first
     key of the pool is used.
     """
-    primary, _ = strong_pair(emotion.ekman)
+    primary, _ = strong_pair(emotion.ekman, emotion.felt)
     v, a = _clip(emotion.valence), _clip(emotion.arousal)
     mode = mode_for(emotion)
     angry = primary == "anger"
@@ -240,7 +240,7 @@ def music_params(emotion: Emotion, *, seed: int | None = None) -> MusicParams:
 
 
 def _mood_words(emotion: Emotion, limit: int = 5) -> tuple[str, ...]:
-    primary, secondary = strong_pair(emotion.ekman)
+    primary, secondary = strong_pair(emotion.ekman, emotion.felt)
     words: list[str] = []
     blend = blend_name(primary, secondary)
     if blend:
@@ -259,7 +259,7 @@ def _mood_words(emotion: Emotion, limit: int = 5) -> tuple[str, ...]:
 
 def lyric_tone(emotion: Emotion) -> LyricTone:
     """Tone variables for the lyric prompt; a mixed mood names and asks for both feelings."""
-    primary, secondary = strong_pair(emotion.ekman)
+    primary, secondary = strong_pair(emotion.ekman, emotion.felt)
     a = emotion.arousal
     energy = "high" if a > 0.35 else "low" if a < -0.25 else "medium"
     words = _mood_words(emotion)
@@ -282,7 +282,7 @@ def retrieval_target(emotion: Emotion) -> RetrievalTarget:
     Tags are the 3 mood tags nearest the point, plus (for a mixed mood) the tag nearest the
     secondary group's typical point, so that "bittersweet" also looks at melancholic songs.
     """
-    _primary, secondary = strong_pair(emotion.ekman)
+    _primary, secondary = strong_pair(emotion.ekman, emotion.felt)
     v, a = round(_clip(emotion.valence), 3), round(_clip(emotion.arousal), 3)
     tags = list(tags_near(v, a, 3))
     if secondary:
