@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -253,6 +255,35 @@ def test_cli_import_is_idempotent_and_list_show_print_json(settings: Settings, m
     assert len(recs) == 3 and all(r["audio"] == by_id[r["id"]]["audio"] for r in recs)  # features reach the results
     store = SongStore.open(settings, _embedder())
     assert store.song(mp3["id"]) is not None and store.song(mp3["id"]).audio is not None  # type: ignore[union-attr]
+
+
+def test_rebuild_reads_audio_folders_and_catalog_files_again(settings: Settings, music: Path, tmp_path: Path) -> None:
+    """A rebuilt store has the imported audio songs back with the same features (analysed again),
+    and the catalog rows; a source that is gone is named and the rest still comes back."""
+    csv = tmp_path / "c.csv"
+    csv.write_text("id,title,artist,moods\ns1,Blue,Ann,sad\n", encoding="utf-8")
+    assert _cli("catalog", "import", str(music))[0] == 0
+    assert _cli("catalog", "import", str(csv))[0] == 0
+    before = {r["id"]: r for r in map(json.loads, _cli("catalog", "list", "--json")[1].splitlines())}
+    assert len(before) == 6
+
+    def rebuild() -> tuple[subprocess.CompletedProcess[str], dict[str, dict[str, object]]]:
+        done = subprocess.run(
+            [sys.executable, "-m", "copilot", "catalog", "rebuild"], capture_output=True, text=True, timeout=600
+        )
+        listed = subprocess.run(
+            [sys.executable, "-m", "copilot", "catalog", "list", "--json"], capture_output=True, text=True, timeout=300
+        )
+        return done, {r["id"]: r for r in map(json.loads, listed.stdout.splitlines())}
+
+    done, after = rebuild()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["sources"] == [str(music.resolve()), str(csv.resolve())]
+    assert after == before, "the same songs, tags and audio features"
+    csv.unlink()
+    done, after = rebuild()
+    assert done.returncode == 1 and f"not rebuilt: {csv.resolve()}" in done.stderr
+    assert set(after) == set(before) - {"s1"}
 
 
 def _embedder() -> object:

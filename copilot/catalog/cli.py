@@ -89,6 +89,10 @@ def _import_audio(args: argparse.Namespace, settings: Settings, path: Path) -> i
               file=sys.stderr)  # fmt: skip
     with store.writing(command=f"copilot catalog import {args.path}"):
         counts = store.add_songs(result.songs, _safe_analyzer(settings), _progress("storing"))
+    if not settings.chroma_url:
+        from copilot.catalog.repair import AUDIO, record_source
+
+        record_source(settings.store_dir, path, AUDIO)
     counts.update(
         files=len(files), skipped=len(result.skipped), duplicates=len(result.duplicates), rejected=len(result.errors)
     )
@@ -138,18 +142,22 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    """Move the store aside and re-import its recorded catalog files (or the demo catalog)."""
-    from copilot.catalog.repair import rebuild_store
+    """Move the store aside and read its recorded sources again (catalog files, audio folders, the
+    demo catalog); exit 1 when a source could not be read (the others are rebuilt)."""
 
-    sources = [{"path": str(Path(p).resolve()), "format": "auto"} for p in args.paths] or None
+    from copilot.catalog.audio import is_audio
+    from copilot.catalog.repair import AUDIO, rebuild_store, record_source
+
+    paths = [Path(p).resolve() for p in args.paths]
+    sources = [{"path": str(p), "format": AUDIO if p.is_dir() or is_audio(p) else "auto"} for p in paths] or None
     counts = rebuild_store(settings, _embedder(settings), _safe_analyzer(settings), sources)
-    if sources:
-        from copilot.catalog.repair import record_source
-
-        for src in sources:
-            record_source(settings.store_dir, Path(src["path"]), "auto")
+    for src in sources or []:
+        if src["path"] in counts["sources"]:
+            record_source(settings.store_dir, Path(src["path"]), src["format"])
+    for problem in counts["problems"]:
+        print(f"not rebuilt: {problem}", file=sys.stderr)
     print(json.dumps(counts, ensure_ascii=False))
-    return 0
+    return 1 if counts["problems"] else 0
 
 
 def song_json(song: Any) -> dict[str, Any]:
@@ -223,6 +231,10 @@ def cmd_load_demo(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     with store.writing(command="copilot catalog load-demo"):
         counts = load_demo(store, _safe_analyzer(settings), _progress("loading demo"))
+    if not settings.chroma_url:
+        from copilot.catalog.repair import DEMO, record_source
+
+        record_source(settings.store_dir, None, DEMO)
     from copilot.catalog.words import warm  # facets hook: the recommender's word table, built once here
 
     warm(store)
@@ -341,8 +353,12 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_show)
     csub.add_parser("stats", help="counts of songs, lyrics, tags").set_defaults(func=cmd_stats)
     csub.add_parser("check", help="check the store for damage (exit 1 if damaged)").set_defaults(func=cmd_check)
-    p = csub.add_parser("rebuild", help="rebuild a damaged store from its imported files (or the demo catalog)")
-    p.add_argument("paths", nargs="*", help="catalog files to import (default: the files imported before)")
+    p = csub.add_parser(
+        "rebuild", help="rebuild a damaged store from what was imported (files, audio folders, the demo)"
+    )
+    p.add_argument(
+        "paths", nargs="*", help="catalog files or audio folders to import (default: what was imported before)"
+    )
     p.set_defaults(func=cmd_rebuild)
     p = csub.add_parser("remove", help="remove songs by id")
     p.add_argument("ids", nargs="+")

@@ -1,9 +1,12 @@
 """Detect a damaged embedded store and rebuild it from its catalog sources.
 
-Every successful ``copilot catalog import`` records its file in
-``<store>.sources.json`` beside the store (never inside Chroma's folder), so
-``copilot catalog rebuild`` can re-import them into a fresh store. A damaged store
-is moved aside (``<store>.damaged-<time>``), never deleted. Embedded mode only.
+Every successful ``copilot catalog import`` (a catalog file, or a folder of audio) and
+``copilot catalog load-demo`` records what it read in ``<store>.sources.json`` beside the store
+(never inside Chroma's folder), so ``copilot catalog rebuild`` can read them again into a fresh
+store: catalog files are parsed, audio folders analysed again (slow: the features live only in
+the store), the demo catalog loaded. A source that is gone or unreadable is reported and the
+others still come back. A damaged store is moved aside (``<store>.damaged-<time>``), never
+deleted. Embedded mode only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot import atomic
-from copilot.errors import StoreError
+from copilot.errors import CatalogError, StoreError
 from copilot.settings import Settings
 
 
@@ -33,9 +36,15 @@ def read_sources(store_dir: Path) -> list[dict[str, str]]:
     return [s for s in data if isinstance(s, dict) and isinstance(s.get("path"), str)] if isinstance(data, list) else []
 
 
-def record_source(store_dir: Path, path: Path, fmt: str) -> None:
-    """Remember that ``path`` was imported into ``store_dir`` (atomic; idempotent)."""
-    entry = {"path": str(path.resolve()), "format": fmt}
+DEMO = "demo"
+"""The source entry of the shipped demo catalog (path and format)."""
+AUDIO = "audio"
+"""The format of a source that is a folder (or file) of audio."""
+
+
+def record_source(store_dir: Path, path: Path | None, fmt: str) -> None:
+    """Remember that ``path`` (None: the demo catalog) was imported into ``store_dir`` (atomic; idempotent)."""
+    entry = {"path": str(path.resolve()) if path is not None else DEMO, "format": fmt}
     sources = [s for s in read_sources(store_dir) if s.get("path") != entry["path"]]
     atomic.write_json(sources_path(store_dir), [*sources, entry])
 
@@ -90,7 +99,6 @@ def rebuild_store(
     """
     if settings.chroma_url:
         raise StoreError("rebuild works on the embedded store only; rebuild a Chroma server's data there")
-    from copilot.catalog.importer import parse_catalog
     from copilot.catalog.lock import WriterLock
     from copilot.catalog.store import SongStore
 
@@ -104,21 +112,37 @@ def rebuild_store(
         _forget_cached_clients()
         store = SongStore.open(settings, embedder)
         store._lock = WriterLock(store_dir)  # the outer lock is ours; mark the store as writable
-        counts: dict[str, Any] = {"added": 0, "rejected": 0, "sources": []}
+        counts: dict[str, Any] = {"added": 0, "rejected": 0, "sources": [], "problems": []}
         try:
-            if todo:
-                for src in todo:
-                    parsed = parse_catalog(Path(src["path"]), src.get("format", "auto"))
-                    counts["added"] += store.add_songs(parsed.songs, analyzer)["added"]
-                    counts["rejected"] += len(parsed.errors)
-                    counts["sources"].append(src["path"])
-            else:
-                from copilot.catalog.demo import load_demo
-
-                counts["added"] = load_demo(store, analyzer).get("added", 0)
-                counts["sources"].append("demo")
+            for src in todo or [{"path": DEMO, "format": DEMO}]:
+                try:
+                    added, rejected = _read_source(store, src, analyzer)
+                except CatalogError as exc:  # a moved or broken source: the others still come back
+                    counts["problems"].append(f"{src['path']}: {exc.message}")
+                    continue
+                counts["added"] += added
+                counts["rejected"] += rejected
+                counts["sources"].append(src["path"])
         finally:
             store._lock = None
     counts["moved_to"] = str(moved) if moved else None
     counts["songs"] = store.count()
     return counts
+
+
+def _read_source(store: Any, src: dict[str, str], analyzer: Any) -> tuple[int, int]:
+    """Read one recorded source into ``store``: (songs added, rows or files rejected)."""
+    fmt = src.get("format", "auto")
+    if fmt == DEMO:
+        from copilot.catalog.demo import load_demo
+
+        return int(load_demo(store, analyzer).get("added", 0)), 0
+    if fmt == AUDIO:
+        from copilot.catalog.audio import find_audio_files, import_audio
+
+        result = import_audio(find_audio_files(Path(src["path"])), lambda ids: ())
+        return int(store.add_songs(result.songs, analyzer)["added"]), len(result.errors)
+    from copilot.catalog.importer import parse_catalog
+
+    parsed = parse_catalog(Path(src["path"]), fmt)
+    return int(store.add_songs(parsed.songs, analyzer)["added"]), len(parsed.errors)
