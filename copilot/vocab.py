@@ -297,3 +297,31 @@ FORMAT_WORDS: dict[str, str] = {
     "text": "lyrics", "txt": "lyrics", "text file": "lyrics",
 }  # fmt: skip
 """What people call an export -> :data:`EXPORT_FORMATS` name."""
+
+
+def _tag_names() -> dict[str, str]:
+    """Each tag's spelled-out form among the words people use: spaced first ("synth pop"), hyphened
+    only when the tag is not itself a word people write ("post-rock" yes, "chill-out" no)."""
+    words = {**INSTRUMENT_WORDS, **GENRE_WORDS}
+    names: dict[str, str] = {}
+    for phrase, tag in sorted(words.items(), key=lambda pt: ("-" in pt[0], len(pt[0]))):
+        if tag in names or phrase == tag or phrase.replace(" ", "").replace("-", "") != tag:
+            continue
+        if " " in phrase or tag not in words:
+            names[tag] = phrase
+    return names
+
+
+TAG_NAMES: dict[str, str] = {
+    **_tag_names(), "rnb": "R&B", "edm": "EDM", "idm": "IDM", "drumnbass": "drum and bass", "rocknroll": "rock and roll",
+}  # fmt: skip
+"""Catalog tags as people write them, where they differ ("acousticguitar" -> "acoustic guitar")."""
+
+
+def tag_name(tag: str) -> str:
+    """A catalog tag as a person writes it.
+
+    >>> tag_name("acousticguitar"), tag_name("easylistening"), tag_name("piano"), tag_name("rnb")
+    ('acoustic guitar', 'easy listening', 'piano', 'R&B')
+    """
+    return TAG_NAMES.get(tag, tag)

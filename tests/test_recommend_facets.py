@@ -107,6 +107,19 @@ def test_a_sparse_instrument_is_ranked_first_and_the_reply_says_so() -> None:
     assert "has harmonica" not in got[5].why["facets"]
 
 
+def test_either_of_two_instruments_keeps_songs_with_one_and_names_the_one_they_have() -> None:
+    index = make_index()
+    both = ranked(index, "sad songs with piano and drums")
+    assert all({"piano", "drums"} <= instruments_of(index, r.row) for r in both[:9]), "'and': the 9 with both first"
+    either = ranked(index, "sad songs with piano or drums", k=30)
+    assert all(instruments_of(index, r.row) & {"piano", "drums"} for r in either)
+    drums_only = [r for r in either if instruments_of(index, r.row) & {"piano", "drums"} == {"drums"}]
+    assert drums_only, "a song with drums and no piano is in"
+    assert all(r.why["facets"][0] == "has drums" for r in drums_only)
+    assert parse_filters("sad songs, guitar/piano").any_instrument
+    assert parse_filters("acoustic guitar or piano").describe() == ["with acoustic guitar or piano"]
+
+
 def test_exclusions_remove_songs_and_say_so() -> None:
     index = make_index()
     plain = rank(Query(vector=SAD), index, 30)

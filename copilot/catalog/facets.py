@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from copilot import vocab
 from copilot.catalog.filters import Filters
 from copilot.catalog.index import CatalogIndex, tonic_pc
 
@@ -38,6 +39,15 @@ class Facet:
     has: np.ndarray
     unknown: str = ""
     """What to say when no song can be judged on the facet (no song has a measured tempo), else ""."""
+    parts: tuple[Facet, ...] = ()
+    """For a facet any one of several satisfies ("guitar or piano"), those several: a song's
+    reason names the ones it has."""
+
+    def reason(self, row: int) -> str:
+        """Why song ``row`` passes ("has piano"; for an either-or facet, what it has), "" if it does not."""
+        if not self.has[row]:
+            return ""
+        return "; ".join(p.label for p in self.parts if p.has[row]) if self.parts else self.label
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ class FacetPlan:
 
     def reasons(self, row: int) -> list[str]:
         """The facet reasons for one song: what it has that was asked for, then the exclusions."""
-        got = [f.label for f in (*self.hard, *self.soft) if f.has[row]]
+        got = [why for f in (*self.hard, *self.soft) if (why := f.reason(row))]
         return got + list(self.excluded)
 
 
@@ -67,12 +77,19 @@ def wanted(index: CatalogIndex, filters: Filters) -> list[Facet]:
         has = np.zeros(index.size, dtype=bool)
         for g in filters.require_genres:
             has[index.rows_with(g)] = True
-        names = " or ".join(filters.require_genres)
+        names = " or ".join(map(vocab.tag_name, filters.require_genres))
         out.append(Facet(names, f"tagged {names}", has))
+    instruments = []
     for tag in filters.require_instruments:
         has = np.zeros(index.size, dtype=bool)
         has[index.rows_with(tag)] = True
-        out.append(Facet(f"has {tag}", f"tagged with {tag}", has))
+        name = vocab.tag_name(tag)
+        instruments.append(Facet(f"has {name}", f"tagged with {name}", has))
+    if filters.any_instrument and len(instruments) > 1:
+        names = " or ".join(map(vocab.tag_name, filters.require_instruments))
+        has = np.logical_or.reduce([f.has for f in instruments])
+        instruments = [Facet(f"has {names}", f"tagged with {names}", has, parts=tuple(instruments))]
+    out += instruments
     if filters.tempo_bpm is not None and index.tempo_bpm is not None:
         lo, hi = filters.tempo_bpm
         with np.errstate(invalid="ignore"):
@@ -123,9 +140,9 @@ def plan(index: CatalogIndex, filters: Filters) -> FacetPlan:
         rows = index.rows_with(tag)
         if len(rows):
             mask[rows] = False
-            excluded.append(f"excluded: {tag}")
+            excluded.append(f"excluded: {vocab.tag_name(tag)}")
         else:
-            notes.append(f"no song is tagged {tag}, so excluding it changed nothing")
+            notes.append(f"no song is tagged {vocab.tag_name(tag)}, so excluding it changed nothing")
     soft: list[Facet] = []
     boost: np.ndarray | None = None
     for facet in wanted(index, filters):

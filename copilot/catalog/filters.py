@@ -14,6 +14,7 @@ blues"): it needs a cue ("some rock", "rock songs", "no house").
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -35,7 +36,8 @@ class Filters:
 
     ``require_genres``: a song must carry at least one; ``exclude_tags``: a song carrying any
     (as mood, genre or instrument) is dropped. ``same_artist_ok``: turn off artist diversity.
-    ``require_instruments``: a song must carry every one ("with piano and cello").
+    ``require_instruments``: a song must carry every one ("with piano and cello"), or any one
+    when ``any_instrument`` ("guitar or piano").
     ``tempo_bpm``: (low, high) BPM a song's measured tempo must lie in, ``tempo_label`` how it
     was asked ("around 120 bpm", "slow"). ``tonic`` / ``mode``: the key asked for ("D", "minor";
     either may be None); both apply to songs whose audio was analysed.
@@ -51,6 +53,7 @@ class Filters:
     tonic: str | None = None
     mode: str | None = None
     own_library: bool = False
+    any_instrument: bool = False
     """Only songs from the person's own files ("from my library", "my own music"): the audio they imported."""
 
     @property
@@ -93,9 +96,12 @@ class Filters:
             out.append("only instrumental")
         if self.instrumental is False:
             out.append("only with vocals")
-        out += [f"only {g}" for g in self.require_genres]
-        out += [f"with {i}" for i in self.require_instruments]
-        out += [f"no {t}" for t in self.exclude_tags]
+        out += [f"only {vocab.tag_name(g)}" for g in self.require_genres]
+        if self.any_instrument and len(self.require_instruments) > 1:
+            out.append("with " + " or ".join(map(vocab.tag_name, self.require_instruments)))
+        else:
+            out += [f"with {vocab.tag_name(i)}" for i in self.require_instruments]
+        out += [f"no {vocab.tag_name(t)}" for t in self.exclude_tags]
         if self.own_library:
             out.append("from your library")
         if self.tempo_label:
@@ -120,6 +126,8 @@ def parse_filters(prompt: str) -> Filters:
     (['slow', 'in a minor key'], ['around 96 bpm', 'in D minor'])
     >>> parse_filters("slow minor-key songs from my library that feel like rain").describe()
     ['from your library', 'slow', 'in a minor key']
+    >>> parse_filters("ideally with acoustic guitar or piano").describe(), parse_filters("piano and cello").describe()
+    (['with acoustic guitar or piano'], ['with piano', 'with cello'])
     """
     typed = " ".join(prompt.split())
     low = typed.lower()
@@ -128,11 +136,15 @@ def parse_filters(prompt: str) -> Filters:
     tags: dict[int, tuple[int, str]] = {}
     genres: list[str] = []
     instruments: list[str] = []
+    spans: list[tuple[int, int]] = []
     for start, end, kind, tag in musicwords.find_tags(low, loose_genres=True):
         tags[start] = (end, tag)
         if any(a <= start < b for a, b, _ in negated):
             continue
         (instruments if kind == "instrument" else genres).append(tag)
+        if kind == "instrument":
+            spans.append((start, end))
+    either = any(_EITHER.fullmatch(low[a_end:b_start]) for (_, a_end), (b_start, _) in itertools.pairwise(spans))
     exclude = [t for t in musicwords.excluded(low, negated, tags, extra=_EXCLUDABLE_TAGS) if t in _EXCLUDABLE_TAGS]
     said = musicwords.mask(low, *excludes)
     tempo_bpm, tempo_label = _tempo(said)
@@ -152,9 +164,12 @@ def parse_filters(prompt: str) -> Filters:
         tonic=tonic,
         mode=mode,
         own_library=bool(_OWN_LIBRARY.search(low)),
+        any_instrument=either,
     )
 
 
+_EITHER = re.compile(r"\s*,?\s*(?:or|/|or maybe|or perhaps|or else)\s*")
+"""What joins two instruments of which either will do ("guitar or piano", "guitar/piano")."""
 _OWN_LIBRARY = re.compile(
     r"\b(?:(?:from|in|of|on|among|through) my (?:own )?(?:library|collection|music|songs|tracks|files|folder|stuff)"
     r"|my own (?:library|collection|music|songs|tracks|files))\b"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from copilot import vocab
 from copilot.catalog.naming import entry_names
 from copilot.catalog.recommender import Recommendation
 from copilot.chat.events import Event, changed, say
@@ -149,7 +150,7 @@ def rec_line(number: int, rec: ShownSong) -> str:
     """
     title, artist = entry_names(rec.id, rec.title, rec.artist)  # one naming for untitled entries
     line = f"#{number} {title} by {artist}"
-    tags = ["/".join(rec.genres[:2]), ", ".join(rec.instruments[:2])]
+    tags = ["/".join(map(vocab.tag_name, rec.genres[:2])), ", ".join(map(vocab.tag_name, rec.instruments[:2]))]
     line += "".join(f", {t}" for t in tags if t)
     line += f" ({rec.why})" if rec.why else ""
     if rec.url.startswith("https://") and not re.search(r"[\s()\[\]<>]", rec.url):
