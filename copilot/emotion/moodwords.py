@@ -63,6 +63,8 @@ _RAW: dict[str, tuple[dict[str, float], float, float]] = {
     "peaceful": ({"joy": 0.6, "neutral": 0.4}, 0.6, -0.7),
     "serene": ({"joy": 0.6, "neutral": 0.4}, 0.6, -0.7),
     "cozy": ({"joy": 1.0}, 0.6, -0.5),
+    "warm": ({"joy": 1.0}, 0.5, -0.3),
+    "warmth": ({"joy": 1.0}, 0.5, -0.3),
     "cosy": ({"joy": 1.0}, 0.6, -0.5),
     "dreamy": ({"joy": 0.6, "neutral": 0.4}, 0.4, -0.5),
     "tender": ({"joy": 0.8, "sadness": 0.2}, 0.5, -0.4),
