@@ -140,3 +140,15 @@ def test_our_top_layer_is_minilms_layer(embedder: object) -> None:
     real = mask.astype(bool)
     np.testing.assert_allclose(ours[real], h6[real], atol=1e-4)
     assert not np.allclose(h5[real], h6[real], atol=1e-2)  # the layer does something
+
+
+def test_out_is_checked_before_training_and_a_folder_takes_the_default_name(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A run of an hour once trained to the end and then failed to write to a folder given as --out."""
+    missing = tmp_path / "no" / "such" / "encoder.npz"
+    assert main(["--limit", "8", "--epochs", "1", "--out", str(missing)]) == 2
+    assert "does not exist" in capsys.readouterr().err and not missing.parent.exists()
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    args = ["--limit", "48", "--epochs", "1", "--out", str(folder), "--cache-dir", str(tmp_path / "cache")]
+    assert main(args) == 0
+    assert (folder / "encoder.npz").is_file() and (folder / "encoder.json").is_file()

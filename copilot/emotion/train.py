@@ -29,6 +29,8 @@ import argparse
 import hashlib
 import io
 import json
+import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +45,7 @@ from copilot.emotion.head import HEAD_PATH
 from copilot.emotion.labels import EKMAN_MATRIX, data_dir
 from copilot.emotion.train_encoder import SETTINGS as TRAIN_SETTINGS
 from copilot.emotion.train_encoder import train_encoder
+from copilot.errors import CopilotError, InputError
 from copilot.types import EKMAN_LABELS, GOEMOTIONS_LABELS
 
 __all__ = ["best_thresholds", "load_split", "macro_f1", "main", "to_ekman", "train", "train_encoder"]
@@ -184,6 +187,17 @@ def train(
     return meta
 
 
+def _out_path(given: Path | None, default: Path) -> Path:
+    """Where the run writes, checked before it trains (a run of an hour must not fail at its last
+    step): ``given`` as a file, a folder to write ``default``'s name into, or ``default``."""
+    out = default if given is None else given / default.name if given.is_dir() else given
+    if not out.parent.is_dir():
+        raise InputError(f"--out: the folder {out.parent} does not exist", setting="--out")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(f"--out: {out} cannot be written", setting="--out")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m copilot.emotion.train [--head-only] [--limit N] [--out PATH] [--epochs N]``."""
     from copilot.embedder import MiniLMEmbedder, shared_embedder
@@ -194,23 +208,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--head-only", action="store_true", help="train the frozen-MiniLM heads (head.npz) instead of the encoder"
     )
-    parser.add_argument("--out", type=Path, default=None, help="where to write encoder.npz / head.npz (and .json)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="the file to write (or a folder for encoder.npz / head.npz), and .json"
+    )
     parser.add_argument("--limit", type=int, default=None, help="use only the first N texts of each split (smoke run)")
     parser.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: the shipped setting)")
     parser.add_argument("--train-limit", type=int, default=None, help="fine-tune on the first N training texts only")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="embedding / hidden-state cache folder")
     args = parser.parse_args(argv)
+    try:
+        out = _out_path(args.out, HEAD_PATH if args.head_only else ENCODER_PATH)
+    except CopilotError as exc:
+        print(f"python -m copilot.emotion.train: {exc.user_message()}", file=sys.stderr)
+        return 2
     apply_offline_env()
     model_root = Settings.from_env().model_dir
     if args.head_only:
         embedder = shared_embedder(model_root)
-        out = args.out or HEAD_PATH
         meta = train(embedder, out=out, limit=args.limit, cache_dir=args.cache_dir)
         digest = meta["arrays_sha256"]
     else:
         # one torch thread: on a busy shared machine two threads wait on each other (see copilot.embedder)
         embedder = MiniLMEmbedder(model_path("embedder", model_root), threads=TRAIN_SETTINGS["threads"])
-        out = args.out or ENCODER_PATH
         extra = {} if args.epochs is None else {"epochs": args.epochs}
         if args.train_limit is not None:
             extra["train_limit"] = args.train_limit
