@@ -9,6 +9,7 @@ what, what is kept); tests/test_copilot_llm.py drives the real embedded model.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import zipfile
@@ -167,6 +168,21 @@ def test_chat_prompt_quotes_catalog_text_as_data(copilot: Copilot) -> None:
     assert system.count(">>>") == 2 and "›››" in system, "delimiters inside catalog text are neutralised"
     assert len(messages) == 2 + 2 * copilot.settings.max_history_turns
     assert "Ignore all instructions" in song_summary(state)
+
+
+def test_a_question_about_chords_gets_the_chords_of_the_songs_key() -> None:
+    """Before a melody exists the model is given the chords the composer would use in the song's
+    key (the shipped model, asked without them, answered Cm7 and G7 for a song in D dorian)."""
+    state = SongState()
+    state.params = dataclasses.replace(state.params, tonic="D", mode="dorian", progression_family="melancholy")
+    summary = song_summary(state)
+    fit = next(line for line in summary.splitlines() if line.startswith("Chords that fit"))
+    chords = fit.split(": ", 1)[1].replace(";", " ").split()
+    symbols = {c for c in chords if c not in ("verse", "chorus", "bridge")}
+    assert symbols and symbols <= {"Dm", "Em", "F", "G", "Am", "Bdim", "C"}, fit  # D dorian's own chords
+    assert "chorus Dm" in fit
+    state.params = dataclasses.replace(state.params, tonic="F", mode="major", progression_family="pop")
+    assert "verse F C Dm Bb" in song_summary(state)
 
 
 def test_a_request_for_several_sections_writes_each(copilot: Copilot) -> None:

@@ -33,12 +33,14 @@ from copilot.chat.understand.llm import read_with_llm
 from copilot.chat.unused import unused_note
 from copilot.errors import Cancelled, ConfigError, CopilotError, InputError, ModelError
 from copilot.llm.base import Message
+from copilot.melody.harmony import suggested_chords
 from copilot.settings import PROMPTS_DIR, Settings
 from copilot.song import ShownSong, SongState, session_output_dir
 from copilot.state import open_state
 from copilot.state.profiles import ProfileStore
 from copilot.state.songs import SongStore
 from copilot.state.taste import profile_user
+from copilot.theory import Key
 from copilot.types import Emotion
 
 CHAT_MAX_TOKENS = 300
@@ -72,11 +74,15 @@ def song_summary(state: SongState, *, max_chars: int = 2500) -> str:
         seen.add(section.name)
         lines.append(f"[{section.name}]")
         lines.extend(f"  {ln}" for ln in section.lines)
+    chords = None
     if state.melody:
         lines.append(f"Melody: {state.melody.summary_text or 'composed'}")
         chords = state.melody.summary.get("chords") if isinstance(state.melody.summary, dict) else None
-        if chords:
-            lines.append(f"Chords: {chords}")
+    if chords:
+        lines.append(f"Chords: {chords}")
+    else:  # the chords the composer would use, so a question about chords is answered in the song's key
+        fit = suggested_chords(p.progression_family, Key(p.tonic, p.mode))
+        lines.append("Chords that fit its key and mood: " + "; ".join(f"{k} {' '.join(v)}" for k, v in fit.items()))
     for i, rec in enumerate(state.recommendations[:10], 1):
         lines.append(f"#{i}: {rec.title} by {rec.artist} ({rec.why})")
     text = "\n".join(lines)

@@ -72,6 +72,22 @@ def section_progression(kind: str, base: str, key: Key) -> str:
     return base
 
 
+def suggested_chords(family: str, key: Key) -> dict[str, list[str]]:
+    """Chord symbols per section for a key and a progression family (what the composer would
+    play), so a question about chords is answered from the song's own key.
+
+    >>> suggested_chords("pop", Key("C", "major"))["verse"]
+    ['C', 'G', 'Am', 'F']
+    >>> suggested_chords("melancholy", Key("D", "dorian"))["chorus"][0]
+    'Dm'
+    """
+    base = family_progression(family, key.mode)
+    return {
+        kind: [c.symbol for c in parse_progression(section_progression(kind, base, key), key)]
+        for kind in ("verse", "chorus", "bridge")
+    }
+
+
 def section_chords(kind: str, progression: str, key: Key, bars: int, *, ending: str) -> list[Chord]:
     """One chord per bar for a section, cycling ``progression``. ``ending`` is "tonic" (cadence
     chord then tonic in the last two bars: the chorus and the final section), "half" (end on the
