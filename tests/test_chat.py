@@ -122,6 +122,18 @@ def test_a_slow_melody_in_f_major_keeps_every_detail(reader: Reader) -> None:
     assert 60 <= ch.values["tempo_bpm"] <= 84 and ch.values["tonic"] == "F"
 
 
+def test_either_of_two_instruments_reaches_the_search(reader: Reader) -> None:
+    from copilot.chat.handlers.songs import filters_of
+
+    text = "Can you suggest a few songs with that feel, ideally with acoustic guitar or piano?"
+    (req,) = reader.read(text, SongContext()).requests
+    assert req.intent == Intent.RECOMMEND and set(req.details.instruments) == {"acousticguitar", "piano"}
+    f = filters_of(req.details, text)
+    assert f.any_instrument and f.describe() == ["with acoustic guitar or piano"]
+    both = "songs with piano and cello"
+    assert not filters_of(reader.read(both, SongContext()).requests[0].details, both).any_instrument
+
+
 def test_details_become_checked_params() -> None:
     now = MusicParams(tonic="C", tempo_bpm=100)
     assert param_changes(Details(tempo_change="faster"), now).values["tempo_bpm"] == 112

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from copilot import vocab
 from copilot.catalog.cf import history_weight
 from copilot.catalog.index import CatalogIndex, split_tags
 from copilot.catalog.ranking import Query, tag_probabilities
@@ -116,7 +117,7 @@ class TagPref:
     def reason(self) -> str:
         """E.g. "you like ambient (from 5 likes)"."""
         verb = "like" if self.weight > 0 else "tend to skip"
-        return f"you {verb} {self.tag} (from {self.evidence()})"
+        return f"you {verb} {vocab.tag_name(self.tag)} (from {self.evidence()})"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from copilot import vocab
 from copilot.catalog.index import CatalogIndex
 from copilot.catalog.naming import entry_names
 from copilot.catalog.profile import (
@@ -120,7 +121,9 @@ def effects(taste: Taste) -> tuple[str, ...]:
     out = []
     for p in taste.tags[:MAX_TAGS_USED]:
         verb = "raises" if p.weight > 0 else "lowers"
-        out.append(f"{verb} songs tagged {p.tag} ({p.kind}, weight {p.weight:+.2f}, from {p.evidence()})")
+        out.append(
+            f"{verb} songs tagged {vocab.tag_name(p.tag)} ({p.kind}, weight {p.weight:+.2f}, from {p.evidence()})"
+        )
     if taste.centre is not None:
         v, a = taste.centre
         out.append(
@@ -134,7 +137,7 @@ def _items(report_inputs: ProfileInputs, taste: Taste, names: dict[str, str]) ->
     out = [Item(f"like:{s}", f"like: {names.get(s, s)}") for s in sorted(report_inputs.likes)]
     out += [Item(f"dislike:{s}", f"dislike: {names.get(s, s)}") for s in sorted(report_inputs.dislikes)]
     out += [Item(f"search:{n}", f"search: {s.text}") for n, s in enumerate(report_inputs.searches, 1)]
-    out += [Item(f"tag:{p.tag}", f"tag: {p.tag} ({p.weight:+.2f})") for p in taste.tags[:MAX_TAGS_USED]]
+    out += [Item(f"tag:{p.tag}", f"tag: {vocab.tag_name(p.tag)} ({p.weight:+.2f})") for p in taste.tags[:MAX_TAGS_USED]]
     out += [Item(f"unmute:{t}", f"muted tag: {t} (count it again)") for t in sorted(report_inputs.muted)]
     out += [Item(f"history:{h.id}", f"history: {h.source} ({h.matched} songs)") for h in report_inputs.histories]
     return tuple(out)

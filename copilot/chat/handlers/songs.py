@@ -41,7 +41,8 @@ def refers_back(prompt: str) -> bool:
 
 
 def filters_of(d: Details, text: str) -> Filters:
-    """The hard filters stated: instruments (all required), genres (any), exclusions, vocals."""
+    """The hard filters stated: instruments (all required, or any one for "guitar or piano"),
+    genres (any), exclusions, vocals."""
     said = parse_filters(text)
     return Filters(
         instrumental=d.instrumental,
@@ -49,6 +50,7 @@ def filters_of(d: Details, text: str) -> Filters:
         exclude_tags=d.exclude,
         same_artist_ok=said.same_artist_ok,
         require_instruments=d.instruments,
+        any_instrument=said.any_instrument,
     )
 
 
