@@ -185,6 +185,22 @@ def test_a_question_about_chords_gets_the_chords_of_the_songs_key() -> None:
     assert "verse F C Dm Bb" in song_summary(state)
 
 
+def test_lyrics_are_asked_about_the_story_not_about_writing_a_song(copilot: Copilot) -> None:
+    """The shipped model, given "I'm writing a song about ..." as the topic, wrote "I'll write a song
+    about her kitchen"; the topic is the story the songwriter told."""
+    state = copilot.new_state()
+    turn(copilot, state, "Hi! I'm writing a song about my grandmother's kitchen, the radio and the flour. It's sad.")
+    model = copilot.engines.chat
+    assert isinstance(model, ScriptedChatModel)
+    before = len(model.calls)
+    turn(copilot, state, "write a verse")
+    asked = [call[-1]["content"] for call in model.calls[before:]]  # the request itself (not the examples)
+    topics = {text.split("»")[0] for text in asked if "Topic: «" in text}
+    assert topics and all(
+        t.endswith("Topic: «my grandmother's kitchen, the radio and the flour. It's sad.") for t in topics
+    )
+
+
 def test_a_request_for_several_sections_writes_each(copilot: Copilot) -> None:
     state = copilot.new_state()
     text, _ = turn(copilot, state, "write a verse and a chorus about leaving home")

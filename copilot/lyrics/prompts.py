@@ -53,6 +53,28 @@ def system_prompt() -> str:
     return render("lyrics_system.md")
 
 
+_STORY_OPENING = re.compile(
+    r"^(?:(?:hi|hey|hello|ok|okay|so|right|well)\b[!,.]*\s+)*"
+    r"(?:(?:i'?m|i am|we'?re|we are)\s+(?:writing|working on|making|doing|trying to write)"
+    r"|(?:i|we)\s+(?:want|would like|'d like|need)\s+to\s+(?:write|make))"
+    r"\s+(?:a|an|this|my|our|the|one|some)?\s*(?:new\s+|little\s+)?(?:song|tune|ballad|track)\s+(?:about|on|for)\s+",
+    re.IGNORECASE,
+)
+
+
+def story_theme(text: str) -> str:
+    """What a songwriter's message says the song is about, without the greeting and the "I'm
+    writing a song about" around it (the model, given those words, writes lines about writing a song).
+
+    >>> story_theme("Hi! I'm writing a song about my grandmother's kitchen: the radio, the flour.")
+    "my grandmother's kitchen: the radio, the flour."
+    >>> story_theme("I want to write a song about leaving home"), story_theme("rain on a tin roof")
+    ('leaving home', 'rain on a tin roof')
+    """
+    rest = _STORY_OPENING.sub("", text.strip(), count=1)
+    return rest if rest.strip() else text.strip()
+
+
 def sanitize_theme(theme: str, limit: int = MAX_THEME_CHARS) -> str:
     """A theme safe to quote into a prompt: one line, no delimiters, at most ``limit`` characters.
 

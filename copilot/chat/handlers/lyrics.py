@@ -27,6 +27,7 @@ from copilot.lyrics.checks import check_lyrics
 from copilot.lyrics.form import Lyrics, plan_form, sections_listed
 from copilot.lyrics.generator import Event as LyricEvent
 from copilot.lyrics.generator import LyricWriter, WriterConfig
+from copilot.lyrics.prompts import story_theme
 from copilot.prosody import last_word, rhymes_for, stress_pattern, syllable_count
 from copilot.song import SongState
 from copilot.types import Emotion
@@ -179,7 +180,8 @@ def write_lyrics(turn: Turn) -> Iterator[Event]:
     references, extra, hint, note = _references(turn)
     if note:
         yield say(note)
-    theme = d.theme or (state.lyrics.theme if state.lyrics is not None else "") or (told if told != turn.text else "")
+    story = story_theme(told) if told != turn.text else ""
+    theme = d.theme or (state.lyrics.theme if state.lyrics is not None else "") or story
     theme = theme or hint or turn.text
     listed = sections_listed(turn.text)  # "a verse and a chorus": every section named, in order
     form = list(listed) if listed else [d.section] if d.section else list(state.form)
