@@ -90,7 +90,7 @@ def test_a_stopped_build_ends_between_batches_and_keeps_nothing(
     cached = set(store.cache_dir.iterdir()) if store.cache_dir else set()
     with pytest.raises(Cancelled):
         rec.load(stop=stop)
-    assert 0 < len(counting.texts) <= words_mod.BACKGROUND_BATCH, "one batch, then the stop is seen"
+    assert 0 < len(counting.texts) <= words_mod.BATCH, "one batch, then the stop is seen"
     assert words_mod._TABLES == {} and rec._words is None, "a half-built table is not kept"
     assert (set(store.cache_dir.iterdir()) if store.cache_dir else set()) == cached, "nothing half-built on disk"
 

@@ -33,7 +33,7 @@ from copilot.catalog.naming import entry_names
 from copilot.catalog.profile import ProfileSource, profile_step, search_tags
 from copilot.catalog.ranking import Query, Scored, Weights, rank
 from copilot.catalog.records import AudioFeatures, DerivedTag, audio_from_meta, lyric_chunks
-from copilot.catalog.words import BACKGROUND_BATCH, BATCH, WordTable, word_table
+from copilot.catalog.words import WordTable, word_table
 from copilot.embedder import Embedder
 from copilot.errors import InputError, ModelError, NotFound
 from copilot.types import Emotion
@@ -355,13 +355,12 @@ class Recommender:
     def load(self, stop: threading.Event | None = None) -> None:
         """Build the catalog index and the word table now (the app's warm-up calls this in the
         background, so the first prompt does not pay for embedding the 15,000-word table).
-        It embeds in one-thread batches (:data:`.words.BACKGROUND_BATCH`), leaving a core to requests.
         Setting ``stop`` ends the build with :class:`~copilot.errors.Cancelled` (see :func:`.words.word_table`)."""
-        self._word_sims(self.store.snapshot(), ["warm"], stop, BACKGROUND_BATCH)
+        self._word_sims(self.store.snapshot(), ["warm"], stop)
 
     # Internals ------------------------------------------------------------------------
     def _word_sims(
-        self, index: CatalogIndex, words: list[str], stop: threading.Event | None = None, batch: int = BATCH
+        self, index: CatalogIndex, words: list[str], stop: threading.Event | None = None
     ) -> np.ndarray | None:
         """The content words' best cosine per tag, from the vocabulary embedded once (:mod:`.words`)."""
         if not words or index.proto_vecs.shape[0] == 0:
@@ -370,7 +369,7 @@ class Recommender:
             if self._words is None or self._words[0] is not index.proto_vecs:
                 cache_dir = getattr(self.store, "cache_dir", None)
                 table = word_table(
-                    self.embedder, index.proto_vecs, index.proto_tag, len(index.tag_names), cache_dir, stop, batch
+                    self.embedder, index.proto_vecs, index.proto_tag, len(index.tag_names), cache_dir, stop
                 )
                 self._words = (index.proto_vecs, table)
             table = self._words[1]

@@ -110,25 +110,20 @@ def build_table(
 _TABLES: dict[tuple[str, int, str], WordTable] = {}
 _LOCK = threading.Lock()
 BATCH = 512
-"""Words embedded per call when the table is built in the foreground (``catalog load-demo``)."""
-BACKGROUND_BATCH = 4
-"""Words per call when the app builds the table in the background: batches this small run on one
-torch thread (:class:`copilot.embedder.MiniLMEmbedder`), leaving the other core to the person's
-requests. On the shared 2-core box 1,024 words took 9.9 s in batches of 4 on one thread and
-10.2 s in batches of 512 on two (a loaded box; a quiet one favours the large batches)."""
+"""Words embedded per call when the table is built; ``stop`` is looked at between batches."""
 
 
-def _embed_batches(embedder: Embedder, stop: threading.Event | None, batch: int) -> Any:
-    """``embedder.embed`` in batches of ``batch``, raising :class:`~copilot.errors.Cancelled`
+def _embed_batches(embedder: Embedder, stop: threading.Event | None) -> Any:
+    """``embedder.embed`` in batches of :data:`BATCH`, raising :class:`~copilot.errors.Cancelled`
     between two batches once ``stop`` is set (a program closing must not wait for 15,000 words,
     nor leave a thread inside the model while the interpreter shuts down)."""
 
     def embed(texts: list[str]) -> np.ndarray:
         parts = []
-        for start in range(0, len(texts), batch):
+        for start in range(0, len(texts), BATCH):
             if stop is not None and stop.is_set():
                 raise Cancelled("the word table was not built: the program is closing")
-            parts.append(np.asarray(embedder.embed(texts[start : start + batch]), dtype=np.float32))
+            parts.append(np.asarray(embedder.embed(texts[start : start + BATCH]), dtype=np.float32))
         return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
     return embed
@@ -141,7 +136,6 @@ def word_table(
     n_tags: int,
     cache_dir: Path | None,
     stop: threading.Event | None = None,
-    batch: int = BATCH,
 ) -> WordTable:
     """The process's :class:`WordTable` for this model and these prototypes (vectors cached in
     ``cache_dir``). Setting ``stop`` ends a build in progress with :class:`~copilot.errors.Cancelled`;
@@ -151,7 +145,7 @@ def word_table(
     with _LOCK:
         if key not in _TABLES:
             words = vocabulary()
-            vecs = mirror.cached_vectors(cache_dir, f"words-{key[0]}", words, _embed_batches(embedder, stop, batch))
+            vecs = mirror.cached_vectors(cache_dir, f"words-{key[0]}", words, _embed_batches(embedder, stop))
             _TABLES[key] = build_table(words, np.asarray(vecs, dtype=np.float32), proto_vecs, proto_tag, n_tags)
         return _TABLES[key]
 
