@@ -91,6 +91,10 @@ def set_mood(turn: Turn) -> Iterator[Event]:
 
 
 _NUMBERING = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.):]|#\d{1,2})\s*")
+_TITLE_LABEL = re.compile(r"^(?:song\s+)?title(?:\s+(?:idea\s+)?\d{1,2})?\s*[:.-]\s*", re.IGNORECASE)
+"""A label the model puts before a title ("Title 2: Flour Dust")."""
+_TITLES_HEADER = re.compile(r"(?:(?:song|some)\s+)?titles?(?:\s+ideas?)?\s*:?", re.IGNORECASE)
+"""A heading line, not a title ("Titles:")."""
 
 
 def parse_titles(reply: str, count: int) -> list[str]:
@@ -98,12 +102,20 @@ def parse_titles(reply: str, count: int) -> list[str]:
 
     >>> parse_titles('1. "Bread and Radio"\\n2. Flour on the Sill - a warm one\\n3. bread and radio', 3)
     ['Bread and Radio', 'Flour on the Sill']
+    >>> parse_titles('1. : Kitchen Radio\\n2. Title 2: Flour Dust\\n**3.** *Her Hum*', 3)
+    ['Kitchen Radio', 'Flour Dust', 'Her Hum']
     """
     out: dict[str, str] = {}
     for line in reply.splitlines():
-        text = _NUMBERING.sub("", line).strip()
+        text = _NUMBERING.sub("", line.strip().strip("*_")).strip(" :*_")
+        text = _TITLE_LABEL.sub("", text)
         text = re.split(r"\s+[-–—:]\s+|\s+\(", text)[0].strip(" \"'“”*_.")
-        if not text or len(text) > TITLE_CHARS or text.lower().startswith(("here are", "title", "sure")):
+        if (
+            not text
+            or len(text) > TITLE_CHARS
+            or text.lower().startswith(("here are", "sure"))
+            or _TITLES_HEADER.fullmatch(text)
+        ):
             continue
         out.setdefault(text.lower(), text)
     return list(out.values())[:count]
