@@ -93,3 +93,7 @@ class NotFound(CopilotError, LookupError):
 
 class Cancelled(CopilotError):
     """Background work was stopped before it finished (the program is closing); nothing half-done was kept."""
+
+
+class LLMStopped(LLMUnavailable, Cancelled):
+    """The embedded LLM server was stopped while it loaded (the program is closing): not a fault to report."""

@@ -5,6 +5,7 @@ One server is started for the module; lifecycle tests start their own.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -146,7 +147,8 @@ def test_first_request_waits_for_a_background_start(tmp_path: Path) -> None:
         srv.close()
 
 
-def test_close_interrupts_a_background_start(tmp_path: Path) -> None:
+def test_close_interrupts_a_background_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
     srv = EmbeddedServer(TINY, log_dir=tmp_path, threads=1, n_ctx=512)
     thread = srv.start_in_background()
     deadline = time.monotonic() + 10
@@ -160,6 +162,9 @@ def test_close_interrupts_a_background_start(tmp_path: Path) -> None:
     thread.join(5)
     assert not thread.is_alive()
     assert not pid_alive(pid) and srv.pid is None
+    # stopped on purpose: no warning for the person who quit, and "stopped", not "failed"
+    assert not [r for r in caplog.records if "did not start" in r.getMessage()]
+    assert srv.status() == "stopped"
 
 
 def test_no_orphan_when_the_parent_is_killed(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ import weakref
 from pathlib import Path
 from typing import IO
 
-from copilot.errors import LLMUnavailable, ModelError
+from copilot.errors import LLMStopped, LLMUnavailable, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,9 @@ class EmbeddedServer:
                     if "address already in use" not in str(first).lower():
                         raise
                     self._launch_and_wait(free_port(self.host))
+            except LLMStopped:
+                self.last_error = None  # closed on purpose: "stopped", not "failed"
+                raise
             except (ModelError, LLMUnavailable) as exc:
                 self.last_error = exc.user_message()
                 raise
@@ -175,6 +178,8 @@ class EmbeddedServer:
     def _start_quietly(self) -> None:
         try:
             self.ensure_started()
+        except LLMStopped:
+            return  # stopped on purpose (the person quit while it loaded): nothing to report
         except (ModelError, LLMUnavailable) as exc:
             log.warning("embedded LLM server did not start: %s", exc.user_message())
 
@@ -278,7 +283,7 @@ class EmbeddedServer:
         while True:
             if self._closing:
                 self._stop_locked()
-                raise LLMUnavailable("the embedded LLM server was stopped while loading", setting="COPILOT_LOCAL_MODEL")
+                raise LLMStopped("the embedded LLM server was stopped while loading", setting="COPILOT_LOCAL_MODEL")
             if self._proc.poll() is not None:
                 tail = self._log_tail()
                 self._stop_locked()
