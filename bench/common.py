@@ -68,7 +68,9 @@ def summary(samples: Sequence[float]) -> dict[str, float]:
 
 
 def machine() -> dict[str, Any]:
-    """Where the figures were measured: date (UTC), CPU count, memory, Python, platform, load."""
+    """Where the figures were measured: date (UTC), CPU count and model, memory, Python, platform, load."""
+    from copilot.emotion.train_encoder import cpu_name
+
     mem_gb: float | None = None
     try:
         with open("/proc/meminfo") as fh:
@@ -87,6 +89,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "mem_gb": mem_gb,
         "arch": platform.machine(),
+        "cpu": cpu_name(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "loadavg": load,

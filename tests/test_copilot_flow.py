@@ -257,3 +257,32 @@ def test_undo_goes_back_a_change_and_to_before_the_melody(copilot: Copilot, sett
     saved = SongStore(open_state(settings)).load(state.session_id)
     assert saved.melody is None and len(saved.history) == len(state.history), "the conversation itself is kept"
     assert "Undone" in copilot.undo(state) and state.lyrics is None, "the page's Undo takes back the chorus"
+
+
+def test_a_song_brief_sets_the_mood_and_every_setting_it_states(copilot: Copilot) -> None:
+    """A first message that describes the song, with its settings and no ask, is not a search:
+    the mood comes from the words, and the tempo and key stated are the song's (and kept)."""
+    state = copilot.new_state()
+    text, _ = turn(
+        copilot, state, "I'm writing a song for my niece's christening, I want it sweet and light, around 104 bpm, in F"
+    )
+    assert not state.recommendations, text
+    assert state.emotion is not None and state.emotion.valence > 0
+    assert "christening" in state.mood_text
+    assert (state.params.tempo_bpm, state.params.tonic) == (104, "F"), text
+    assert "could not use" not in text and "104 BPM" in text
+    turn(copilot, state, "make it a bit sadder")
+    assert (state.params.tempo_bpm, state.params.tonic) == (104, "F"), "stated settings survive a mood change"
+
+
+def test_syllables_of_the_songs_own_lines(copilot: Copilot) -> None:
+    state = copilot.new_state()
+    events = list(copilot.handle("how many syllables is the first line?", state))
+    assert any(e.kind == "error" and "which words" in e.text for e in events), "no lyrics yet: ask which words"
+    turn(copilot, state, "write a verse about the rain")
+    assert state.lyrics is not None
+    first = state.lyrics.sections[0].lines[0]
+    text, _ = turn(copilot, state, "how many syllables is the first line?")
+    assert f'line 1: "{first}"' in text and "syllables" in text, text
+    text, _ = turn(copilot, state, "count the syllables in the verse")
+    assert text.count("syllables") == len(state.lyrics.sections[0].lines), text

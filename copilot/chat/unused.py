@@ -20,6 +20,11 @@ _LYRICS = frozenset(
     {"section", "section_index", "line", "position", "theme", "ref", "scheme", "syllables", "count", "mood",
      "mood_shift", "text", "exclude"}
 )  # fmt: skip
+_BRIEF = frozenset(
+    {"theme", "mood", "exclude", "text", "mood_shift", "tempo", "tempo_word", "key", "mode", "meter", "feel",
+     "bars", "instruments"}
+)  # fmt: skip
+"""A story or brief of the song: its feeling, and the settings it states ("around 120 bpm, in G")."""
 EVERYTHING: frozenset[str] = frozenset(Details.__dataclass_fields__)
 
 USES: dict[Intent, frozenset[str]] = {
@@ -29,10 +34,10 @@ USES: dict[Intent, frozenset[str]] = {
     Intent.WRITE_LYRICS: _LYRICS,
     Intent.EDIT_LYRICS: _LYRICS,
     Intent.RHYMES: frozenset({"word", "count", "text"}),
-    Intent.SYLLABLES: frozenset({"text", "word"}),
+    Intent.SYLLABLES: frozenset({"text", "word", "line", "section", "section_index", "position"}),
     Intent.COMPOSE_MELODY: _MUSIC,
     Intent.SET_PARAMS: _MUSIC | {"redo", "position", "line", "text", "exclude"},
-    Intent.SET_MOOD: frozenset({"theme", "mood", "exclude", "text", "mood_shift"}),
+    Intent.SET_MOOD: _BRIEF,
     Intent.TITLES: frozenset({"count", "text", "theme", "mood"}),
     Intent.ASK: EVERYTHING,
     Intent.PLAY: frozenset({"ref", "text"}),

@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import math
+import platform
 import sys
 import time
 import zipfile
@@ -254,6 +255,16 @@ def fine_tune(
     return shape, depth, export_arrays(net)
 
 
+def cpu_name() -> str:
+    """The CPU model and whether it has AVX-512: float kernels, hence the last bits of trained weights, depend on it."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return platform.processor() or platform.machine()
+    names = [line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")]
+    return (names[0] if names else platform.machine()) + (" (avx512f)" if " avx512f" in info else "")
+
+
 def train_encoder(
     embedder: StatesEmbedder,
     model_dir: Path,
@@ -296,6 +307,7 @@ def train_encoder(
         "fit_seconds": round(fit_seconds, 1),
         "train_seconds": round(time.perf_counter() - started, 1),
         "torch": torch.__version__,
+        "cpu": cpu_name(),
     }
     write_text(out.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
     return meta

@@ -349,10 +349,29 @@ def rhymes(turn: Turn) -> Iterator[Event]:
 
 
 def syllables(turn: Turn) -> Iterator[Event]:
+    """Syllables and stresses of the words given, or of the song's own lines named ("the first
+    line", "line 3 of the chorus", "the bridge")."""
     target = (turn.details.text or "").strip()
-    if not target:
-        raise InputError("which words should I count? e.g. syllables in 'hold on tight'")
-    yield say(f'"{target}": {syllable_count(target)} syllables, stress {stress_pattern(target)}')
+    if target:
+        yield say(f'"{target}": {syllable_count(target)} syllables, stress {stress_pattern(target)}')
+        return
+    d, lyr = turn.details, turn.state.lyrics
+    if lyr is None or (d.line is None and d.position is None and not d.section):
+        raise InputError("which words should I count? e.g. syllables in 'hold on tight', or 'the first line'")
+    section, line = _target(lyr, d)
+    if section is None:
+        raise InputError("which line should I count? e.g. 'the first line' or 'line 2 of the chorus'")
+    sec = lyr.sections[section - 1]
+    chosen = [line] if line is not None else range(1, len(sec.lines) + 1)
+    shown = [
+        f'{sec.name}, line {n}: "{sec.lines[n - 1]}": {syllable_count(sec.lines[n - 1])} syllables, '
+        f"stress {stress_pattern(sec.lines[n - 1])} (target {sec.targets[n - 1]})"
+        for n in chosen
+        if 1 <= n <= len(sec.lines) and sec.lines[n - 1]
+    ]
+    if not shown:
+        raise NotFound(f"{sec.name} has no line {line} yet")
+    yield say("\n".join(shown))
 
 
 HANDLERS: dict[Intent, Handler] = {

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from copilot.chat import songops
 from copilot.chat.events import Event, changed, say
+from copilot.chat.params import param_changes
 from copilot.chat.turn import Handler, Turn
 from copilot.chat.understand import Intent
 from copilot.chat.understand.corrections import correction_shift, is_correction
@@ -81,11 +82,15 @@ def set_mood(turn: Turn) -> Iterator[Event]:
     if turn.emotion is None:
         raise NotFound("I can't read moods right now (the emotion model is not set up); try: make it sadder")
     songops.apply_mood(turn.state, turn.emotion, turn.text)
+    stated = param_changes(turn.details, turn.state.params)  # a brief's settings: "around 120 bpm, in G"
+    songops.set_params(turn.state, stated.values)
     yield changed("mood", "params")
     p = turn.state.params
+    how = "with what you asked for" if stated.values else "to match"
+    refused = f" I could not do everything: {'; '.join(stated.refused)}." if stated.refused else ""
     yield say(
-        f"That reads as {turn.emotion.summary}. I set the song's mood to match ({p.tonic} {p.mode}, "
-        f"around {p.tempo_bpm} BPM) and I'll keep what you told me as what the song is about. "
+        f"That reads as {turn.emotion.summary}. I set the song's mood {how} ({p.tonic} {p.mode}, "
+        f"{p.tempo_bpm} BPM, {p.meter}) and I'll keep what you told me as what the song is about.{refused} "
         "Ask for a title, a verse or chorus, a melody, or songs with this feeling."
     )
 

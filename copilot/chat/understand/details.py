@@ -49,8 +49,8 @@ Span = tuple[int, int]
 I = Intent  # noqa: E741 - the table below reads better short
 
 READS: dict[str, frozenset[Intent]] = {
-    "music": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE, I.ASK, I.WRITE_LYRICS, I.NEW_SONG, I.OPEN_SONG}),
-    "tempo": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE, I.ASK, I.NEW_SONG}),
+    "music": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE, I.ASK, I.WRITE_LYRICS, I.NEW_SONG, I.OPEN_SONG, I.SET_MOOD}),
+    "tempo": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE, I.ASK, I.NEW_SONG, I.SET_MOOD}),
     "tempo_change": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE}),
     "transpose": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY}),
     "feel": frozenset({I.SET_PARAMS, I.COMPOSE_MELODY, I.RECOMMEND, I.MORE_LIKE, I.WRITE_LYRICS}),
@@ -77,7 +77,9 @@ READS: dict[str, frozenset[Intent]] = {
     "redo": frozenset({I.SET_PARAMS}),
 }  # fmt: skip
 """Which details are read for which intents ("music": tempo word, key, mode, meter; "lyric_form":
-rhyme scheme and syllables per line). For recommend a section counts only as "my / this chorus"."""
+rhyme scheme and syllables per line). For recommend a section counts only as "my / this chorus".
+A story that sets the mood reads the song's tempo, key, mode and meter too ("it's for her wedding,
+joyful, around 120 bpm"), not its instruments (a story names the ones people played)."""
 
 MELODY_INTENTS = frozenset({I.COMPOSE_MELODY, I.SET_PARAMS})
 """Intents whose instruments are the melody's voice (not a filter on results)."""
