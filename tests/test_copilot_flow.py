@@ -286,3 +286,11 @@ def test_syllables_of_the_songs_own_lines(copilot: Copilot) -> None:
     assert f'line 1: "{first}"' in text and "syllables" in text, text
     text, _ = turn(copilot, state, "count the syllables in the verse")
     assert text.count("syllables") == len(state.lyrics.sections[0].lines), text
+
+
+def test_what_the_search_could_not_use_is_said_once(copilot: Copilot) -> None:
+    state = copilot.new_state()
+    text, _ = turn(copilot, state, "recommend sad songs around 120 bpm")
+    assert len(state.recommendations) >= 2
+    assert text.count("no song in the catalog has a measured tempo") == 1, text
+    assert all("measured tempo" not in r.why for r in state.recommendations)

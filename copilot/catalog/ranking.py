@@ -314,9 +314,7 @@ def explain(
         bits.append("your feedback " + ("+" if fb > 0 else "-"))
     if "cf" in why:
         bits.append("similar listeners")
-    why["summary"] = "; ".join(bits) if bits else "closest overall match"
-    if plan is not None and plan.notes:
-        why["summary"] += " (" + "; ".join(plan.notes) + ")"
+    why["summary"] = "; ".join(bits) if bits else "closest overall match"  # the plan's notes: once, by the caller
     return why
 
 

@@ -165,6 +165,9 @@ def show_results(
     they come from the copy of the catalog read earlier, when the store did not answer)."""
     state.recommendations = [shown_song(r) for r in results]
     yield changed("recommendations")
+    # what the search could not use ("no song in the catalog has a measured tempo"): said once, not per song
+    facet_notes = dict.fromkeys(n for r in results for n in r.why.get("facet_notes", ()))
+    note = "; ".join([note, *facet_notes] if note else facet_notes)
     if stale:
         yield say(f"({stale}; these come from the copy of the catalog I read earlier.)\n")
     if not state.recommendations:
