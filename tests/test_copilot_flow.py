@@ -294,3 +294,14 @@ def test_what_the_search_could_not_use_is_said_once(copilot: Copilot) -> None:
     assert len(state.recommendations) >= 2
     assert text.count("no song in the catalog has a measured tempo") == 1, text
     assert all("measured tempo" not in r.why for r in state.recommendations)
+
+
+def test_a_line_rewrite_is_steered_by_its_subject_not_by_the_instruction(copilot: Copilot) -> None:
+    """The default model echoes an instruction put in its prompt ('Change line 3 to "the smell
+    of coffee' came back as a lyric line): the rewrite is asked about the subject named."""
+    state = copilot.new_state()
+    turn(copilot, state, "write a verse about my grandmother's kitchen")
+    copilot.engines.chat.calls.clear()  # type: ignore[attr-defined]
+    turn(copilot, state, "change line 3 to something about her hands")
+    prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
+    assert "her hands" in prompts and "change line 3" not in prompts.lower(), prompts[-600:]

@@ -185,8 +185,11 @@ def rewrite_messages(
 
 
 _META = re.compile(
-    r"^(here (is|are)|sure|certainly|okay|ok|note|verse|chorus|bridge|line \d|these lines|i hope)\b", re.I
+    r"^(here (is|are)|sure|certainly|okay|ok|note|verse|chorus|bridge|line \d|these lines|i hope"
+    r"|(change|replace|rewrite|redo|swap)\s+(the\s+)?(line|verse|chorus|bridge|it)\b)\b",
+    re.I,
 )
+"""A reply's talk about the lines, not a line (including the request echoed: 'Change line 3 to ...')."""
 
 
 def parse_lines(reply: str) -> list[str]:
@@ -194,6 +197,8 @@ def parse_lines(reply: str) -> list[str]:
 
     >>> parse_lines('Here are lines:\\n1. "Under the moon"\\n2) I wait - for you\\n')
     ['Under the moon', 'I wait - for you']
+    >>> parse_lines('Change line 3 to "the smell of coffee\\nHer hands were warm with bread')
+    ['Her hands were warm with bread']
     """
     out = []
     for raw in reply.splitlines():

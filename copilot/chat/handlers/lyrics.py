@@ -298,7 +298,9 @@ def edit_lyrics(turn: Turn) -> Iterator[Event]:
             yield changed("mood", "params")
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
         target = felt
-    steer = turn.text if not (d.mood_shift or d.scheme or d.syllables) else ""
+    # what the new words should be about: the subject named ("line 3 about her hands": "her hands"),
+    # else the request's own words; never the instruction when a subject was named (the model echoes it)
+    steer = d.theme or (turn.text if not (d.mood_shift or d.scheme or d.syllables) else "")
     work_lyr = dataclasses.replace(lyr, theme=f"{lyr.theme}; {steer}"[:300] if steer else lyr.theme)
     mood = target.summary if target else ""
     writer = writer_for(turn.services, target)
