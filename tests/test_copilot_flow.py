@@ -305,3 +305,16 @@ def test_a_line_rewrite_is_steered_by_its_subject_not_by_the_instruction(copilot
     turn(copilot, state, "change line 3 to something about her hands")
     prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
     assert "her hands" in prompts and "change line 3" not in prompts.lower(), prompts[-600:]
+
+
+def test_a_story_that_ends_by_saying_a_song_is_being_written_is_asked_about_the_story(copilot: Copilot) -> None:
+    """'... I'm writing a song about it.' at the end of a story made the default model write
+    'Let's write a song about it': the lyric prompt carries the story, not that sentence."""
+    state = copilot.new_state()
+    turn(
+        copilot, state, "Sam is moving to Canada next month. Our last gig is on Saturday. I'm writing a song about it."
+    )
+    copilot.engines.chat.calls.clear()  # type: ignore[attr-defined]
+    turn(copilot, state, "write a verse")
+    prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
+    assert "Canada" in prompts and "writing a song about it" not in prompts, prompts[-600:]

@@ -33,6 +33,10 @@ class Changes:
     said: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
+    def refused_note(self) -> str:
+        """' I could not do everything: ...' when something was refused, else ""."""
+        return f" I could not do everything: {'; '.join(self.refused)}." if self.refused else ""
+
 
 def _tonic(name: str) -> str:
     t = name.strip()

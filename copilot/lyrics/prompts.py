@@ -61,6 +61,14 @@ _STORY_OPENING = re.compile(
     re.IGNORECASE,
 )
 
+_WRITING_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?]))\s*(?:so,?\s+|and\s+)?(?:i'?m|i am|we'?re|we are)\s+"
+    r"(?:writing|working on|making|trying to write)\s+(?:a|an|this|my|our|the)?\s*(?:new\s+)?"
+    r"(?:song|tune|ballad|track)(?:\s+(?:about|for|on)\s+(?:it|this|that|him|her|them|us))?\s*(?:[.!]+|$)",
+    re.IGNORECASE,
+)
+"""A sentence that only says a song is being written ("I'm writing a song about it."): no theme in it."""
+
 
 def story_theme(text: str) -> str:
     """What a songwriter's message says the song is about, without the greeting and the "I'm
@@ -70,8 +78,11 @@ def story_theme(text: str) -> str:
     "my grandmother's kitchen: the radio, the flour."
     >>> story_theme("I want to write a song about leaving home"), story_theme("rain on a tin roof")
     ('leaving home', 'rain on a tin roof')
+    >>> story_theme("Sam moves to Canada. Our last gig is Saturday. I'm writing a song about it.")
+    'Sam moves to Canada. Our last gig is Saturday.'
     """
-    rest = _STORY_OPENING.sub("", text.strip(), count=1)
+    rest = _WRITING_SENTENCE.sub(" ", text.strip()).strip()  # "... I'm writing a song about it."
+    rest = _STORY_OPENING.sub("", rest, count=1)
     return rest if rest.strip() else text.strip()
 
 

@@ -24,8 +24,7 @@ from copilot.errors import NotFound
 
 def _notes(ch: Changes) -> str:
     said = f" ({'; '.join(ch.said)})" if ch.said else ""
-    refused = f" I could not do everything: {'; '.join(ch.refused)}." if ch.refused else ""
-    return said + "." + refused
+    return said + "." + ch.refused_note()
 
 
 FOLLOWS_SHIFT: dict[str, tuple[str, ...]] = {

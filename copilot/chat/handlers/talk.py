@@ -87,10 +87,9 @@ def set_mood(turn: Turn) -> Iterator[Event]:
     yield changed("mood", "params")
     p = turn.state.params
     how = "with what you asked for" if stated.values else "to match"
-    refused = f" I could not do everything: {'; '.join(stated.refused)}." if stated.refused else ""
     yield say(
         f"That reads as {turn.emotion.summary}. I set the song's mood {how} ({p.tonic} {p.mode}, "
-        f"{p.tempo_bpm} BPM, {p.meter}) and I'll keep what you told me as what the song is about.{refused} "
+        f"{p.tempo_bpm} BPM, {p.meter}) and I'll keep what you told me as what the song is about.{stated.refused_note()} "
         "Ask for a title, a verse or chorus, a melody, or songs with this feeling."
     )
 
