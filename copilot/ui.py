@@ -405,6 +405,7 @@ def build_demo(copilot: Copilot) -> Any:
         history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": ""}]
         reply, progress, play = "", "", False
         song_id = state.session_id
+        keep = gr.skip()  # after the first step the box is the user's again: what they type next stays
         try:
             events = copilot.handle(text, state)
             yield history, "", state, False
@@ -423,17 +424,17 @@ def build_demo(copilot: Copilot) -> Any:
                     play = True
                 shown = safe_markdown(reply) + (f"\n\n_{safe_markdown(progress)}_" if progress else "")
                 history[-1] = {"role": "assistant", "content": shown}
-                yield history, "", state, play
+                yield history, keep, state, play
         except InputError as exc:
             history[-1] = {"role": "assistant", "content": f"Sorry: {safe_markdown(exc.user_message())}"}
             yield history, text[: settings.max_message_chars], state, False
         except CopilotError as exc:
             history[-1] = {"role": "assistant", "content": f"Sorry: {safe_markdown(exc.user_message())}"}
-            yield history, "", state, False
+            yield history, keep, state, False
         except Exception:  # the page must never get stuck; the trace goes to the server log
             log.exception("unexpected error in a chat turn")
             history[-1] = {"role": "assistant", "content": "Sorry: Something went wrong on my side; please try again."}
-            yield history, "", state, False
+            yield history, keep, state, False
 
     def undo_change(state: Any) -> tuple[Any, ...]:
         """The Undo button: back to before the last change of the song (nothing is deleted)."""

@@ -68,13 +68,20 @@ def test_new_user_journey(app: RunningApp, tmp_path: Path) -> None:
         page.screenshot(path=str(ARTIFACTS / "browser_1_recommend.png"), full_page=True)
 
         _send(page, "write a chorus in the mood of #1")
+        # while the chorus is being written the user types their next message; the reply's
+        # later steps must leave the box alone (they used to empty it, so a click sent "")
+        page.wait_for_function("() => document.querySelector('#msg textarea').value === ''", timeout=20_000)
+        draft = "put a melody to the chorus"
+        page.locator("#msg textarea").fill(draft)
+        assert "Checked:" not in page.locator("#chat").inner_text(), "the draft must be typed while the reply runs"
         text = _wait_for_chat(page, "Checked:")
         assert "[chorus]" in text
         page.wait_for_timeout(1500)
         page.screenshot(path=str(ARTIFACTS / "browser_2_chorus.png"), full_page=True)
         assert "chorus" in page.locator("#lyrics").inner_text()
+        assert page.locator("#msg textarea").input_value() == draft, "the reply wiped what the user was typing"
 
-        _send(page, "put a melody to the chorus")
+        page.locator("#send").click()
         _wait_for_chat(page, "Here is a melody")
         page.wait_for_selector("#dl-mid", state="visible", timeout=30_000)
 
