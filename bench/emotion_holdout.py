@@ -4,11 +4,12 @@ Run from the checkout: ``.venv/bin/python bench/emotion_holdout.py [--frozen-hea
 Prints one table and writes ``bench/out/emotion_holdout.json``.
 
 Songwriter sets (``bench/data/emotion_songwriter_{dev,holdout,holdout2}.jsonl`` and
-``emotion_holdout3.jsonl``, ``emotion_holdout4.jsonl``; one sentence a line with its Ekman group and the signs of its
+``emotion_holdout3.jsonl``, ``emotion_holdout4.jsonl``, ``emotion_holdout5.jsonl``; one sentence a line with its Ekman group and the signs of its
 valence and arousal): accuracy of the top Ekman group, of the valence sign and of the
 arousal sign; the majority answer per column is the baseline. ``holdout3`` was written on
 2026-12-02 before its first run, ``holdout4`` on the evening of 2026-12-02 before its first run
-(2026-12-07); the figures of those first runs are kept in docs/benchmarks.md.
+(2026-12-07), ``holdout5`` on 2026-12-07 before its first run; the figures of those first runs
+are kept in docs/benchmarks.md.
 
 Mixed moods (``bench/data/emotion_mixed.jsonl``; ``groups`` holds the two groups a reader
 names, or one for a single-mood control): *both named* = the summary's two groups
@@ -41,6 +42,7 @@ SETS: dict[str, Path] = {
     "holdout2": DATA / "emotion_songwriter_holdout2.jsonl",
     "holdout3": DATA / "emotion_holdout3.jsonl",
     "holdout4": DATA / "emotion_holdout4.jsonl",
+    "holdout5": DATA / "emotion_holdout5.jsonl",
 }
 MIXED = DATA / "emotion_mixed.jsonl"
 TAG_SONGS = DATA / "emotion_tag_songs.jsonl"

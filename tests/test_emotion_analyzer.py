@@ -151,3 +151,19 @@ def test_load_analyzer_uses_the_shared_embedder(settings: object) -> None:
 
     a = analyzer_mod.load_analyzer(settings)  # type: ignore[arg-type]
     assert a.embedder is shared_embedder(settings.model_dir)  # type: ignore[attr-defined]
+
+
+def test_the_classifier_part_of_ekman_is_the_mean_of_both_heads(analyzer: EmotionAnalyzer, embedder: object) -> None:
+    """With the fine-tuned encoder, the Ekman mix's classifier part averages its head and the
+    frozen-MiniLM head (read from the plain vector of the same pass); each head alone is
+    what an analyzer with only that head gives."""
+    texts = ["the whole crowd sang our chorus back to us", "he sold my guitar while I was in hospital"]
+    frozen = EmotionAnalyzer(embedder, fine_tuned=False)  # type: ignore[arg-type]
+    assert analyzer.fine_tuned and not frozen.fine_tuned
+    scores = analyzer.score(texts)
+    mixed = analyzer.ekman_parts(scores)["head"]
+    frozen_part = frozen.ekman_parts(frozen.score(texts))["head"]
+    fine_part = EmotionAnalyzer(embedder, fine_tuned=False).ekman_parts(scores)["head"]  # type: ignore[arg-type]
+    assert not np.allclose(fine_part, frozen_part, atol=1e-3), "the two heads must read these texts differently"
+    assert np.allclose(mixed, 0.5 * fine_part + 0.5 * frozen_part, atol=1e-5)
+    assert np.allclose(mixed.sum(axis=1), 1.0, atol=1e-5)

@@ -22,7 +22,8 @@ Pipeline for one text
    and rare groups (disgust, fear) can compete with common ones.
    **Ekman** = ``(1 - PROTO_WEIGHT) * head + PROTO_WEIGHT * prototypes``, where *head* is
    the Ekman head's calibrated scores with "neutral" multiplied by
-   :data:`NEUTRAL_DISCOUNT`, normalised to sum 1, and *prototypes* is the group
+   :data:`NEUTRAL_DISCOUNT`, normalised to sum 1 (with the fine-tuned encoder: the mean of
+   its head's and the frozen-MiniLM head's, :data:`FROZEN_SHARE`), and *prototypes* is the group
    distribution of the :data:`PROTO_TOP_K` most similar prototype situations
    (:mod:`copilot.emotion.prototypes`; softmax of cosine / :data:`ANCHOR_TEMPERATURE`).
    The head reads what is *said* (Reddit-style), the prototypes what is *described*
@@ -88,6 +89,11 @@ rarely about nothing, and GoEmotions' Reddit prior (a third of comments neutral)
 PROTO_WEIGHT = 0.5
 """Share of the prototype-situation distribution in the final Ekman probabilities."""
 PROTO_TOP_K = 5
+FROZEN_SHARE = 0.5
+"""Share of the frozen-MiniLM Ekman head beside the fine-tuned one in the classifier part of
+the Ekman mix (an equal average; 2026-12-07: the fine-tuned head alone was better on
+GoEmotions but worse on songwriters' sentences than the frozen one, and the average of the two
+was better on songwriters' sentences than either; docs/benchmarks.md)."""
 
 ANCHOR_TAGS: tuple[str, ...] = tuple(sorted(TAG_VA))
 _PROTOS = flat_prototypes()
@@ -287,10 +293,16 @@ class EmotionAnalyzer:
         ]
 
     def ekman_parts(self, scores: Scores) -> dict[str, np.ndarray]:
-        """Ekman distributions (rows sum to 1) from the classifier and from the prototype situations."""
-        raw = _calibrate(scores.ekman_probs, scores.ekman_thresholds)
-        raw[:, EKMAN_LABELS.index("neutral")] *= NEUTRAL_DISCOUNT
-        head = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-9)
+        """Ekman distributions (rows sum to 1) from the classifier and from the prototype situations.
+
+        With the fine-tuned encoder the classifier part is the mean of its Ekman head and the
+        frozen-MiniLM one (:data:`FROZEN_SHARE`), which reads the plain vector of the same pass.
+        """
+        head = _ekman_distribution(scores.ekman_probs, scores.ekman_thresholds)
+        if self.fine_tuned and FROZEN_SHARE > 0:
+            frozen = self.head
+            frozen_part = _ekman_distribution(frozen.ekman_probs(scores.vectors), frozen.ekman_thresholds)
+            head = (1.0 - FROZEN_SHARE) * head + FROZEN_SHARE * frozen_part
         sims = scores.vectors @ self._anchor_vectors()[len(ANCHOR_TAGS) :].T
         w = _softmax_top(sims, PROTO_TOP_K)
         return {"head": head, "prototypes": w @ PROTO_GROUPS}
@@ -376,6 +388,13 @@ def with_mood_words(ekman: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         if evidence is not None:
             out[i] = (1.0 - MOOD_WORD_WEIGHT) * out[i] + MOOD_WORD_WEIGHT * evidence[0]
     return out
+
+
+def _ekman_distribution(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Calibrated Ekman scores with "neutral" times :data:`NEUTRAL_DISCOUNT`, rows normalised to sum 1."""
+    raw = _calibrate(probs, thresholds)
+    raw[:, EKMAN_LABELS.index("neutral")] *= NEUTRAL_DISCOUNT
+    return raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-9)
 
 
 def _softmax_top(sims: np.ndarray, k: int) -> np.ndarray:
