@@ -275,6 +275,24 @@ def test_a_song_brief_sets_the_mood_and_every_setting_it_states(copilot: Copilot
     assert (state.params.tempo_bpm, state.params.tonic) == (104, "F"), "stated settings survive a mood change"
 
 
+def test_a_mood_shift_eases_a_stated_tempo_instead_of_replacing_it(copilot: Copilot) -> None:
+    """"More tender" after "around 120 bpm" slows the song a step (the person's number stays the
+    anchor, and stays theirs), where the new mood alone picked 83; the reply says so; "more
+    intense" moves it a step back up."""
+    state = copilot.new_state()
+    turn(copilot, state, "I'm writing a song for my sister's wedding, joyful but tender, around 120 bpm, no heavy drums")
+    assert state.params.tempo_bpm == 120 and "tempo_bpm" in state.params_locked
+    text, _ = turn(copilot, state, "make it more tender, less party")
+    assert state.params.tempo_bpm == 108, (state.params.tempo_bpm, text)
+    assert "your 120 BPM eased to 108" in text
+    assert "tempo_bpm" in state.params_locked
+    eased = state.params.tempo_bpm
+    turn(copilot, state, "make it a bit sadder")
+    assert state.params.tempo_bpm == eased, "the eased tempo is the person's choice now"
+    text, _ = turn(copilot, state, "more intense")
+    assert state.params.tempo_bpm == 119 and "your 108 BPM eased to 119" in text, text
+
+
 def test_syllables_of_the_songs_own_lines(copilot: Copilot) -> None:
     state = copilot.new_state()
     events = list(copilot.handle("how many syllables is the first line?", state))

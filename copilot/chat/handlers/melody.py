@@ -15,11 +15,12 @@ from copilot.chat import songops
 from copilot.chat.events import Event, changed, progress, say
 from copilot.chat.handlers import lyrics as lyric_handlers
 from copilot.chat.handlers import songs as song_handlers
-from copilot.chat.params import Changes, describe, param_changes
+from copilot.chat.params import TEMPO_LIMITS, Changes, describe, param_changes
 from copilot.chat.turn import Handler, Turn
 from copilot.chat.understand import Details, Intent, Request
 from copilot.emotion.steering import shift
 from copilot.errors import NotFound
+from copilot.song import SongState
 
 
 def _notes(ch: Changes) -> str:
@@ -35,24 +36,44 @@ FOLLOWS_SHIFT: dict[str, tuple[str, ...]] = {
 """What a mood shift asks to move even if the person fixed it earlier ("darker" after "in D
 mixolydian" wants a darker mode), unless the same message names it again."""
 
+SHIFT_TEMPO_SIGN: dict[str, int] = {"angrier": 1, "more_intense": 1, "calmer": -1, "more_tender": -1}
+"""The way a shift moves the tempo (the shifts of :data:`FOLLOWS_SHIFT` that move ``tempo_bpm``)."""
+STATED_TEMPO_STEP = 0.1
+"""How far a shift moves a tempo the person stated: "around 120 bpm", then "more tender" eases it
+to 108, not to the 83 the new mood alone would pick. Their number stays the anchor."""
 
-def _mood(turn: Turn) -> Generator[Event, None, bool]:
+
+def _eased_tempo(state: SongState, stated: int, sign: int) -> str:
+    """Move a ``stated`` tempo one :data:`STATED_TEMPO_STEP` in the shift's direction (``sign``),
+    keep it as the person's choice, and say so ("" when it did not move)."""
+    lo, hi = TEMPO_LIMITS
+    tempo = max(lo, min(round(stated * (1 + sign * STATED_TEMPO_STEP)), hi))
+    songops.set_params(state, {"tempo_bpm": tempo})
+    return f" (your {stated} BPM eased to {tempo})" if tempo != stated else ""
+
+
+def _mood(turn: Turn) -> Generator[Event, None, tuple[bool, str]]:
     """The song's mood from a stated mood word or shift (the whole song); returns whether the
-    message corrected how the song's words were read and the correction was kept."""
+    message corrected how the song's words were read and the correction was kept, and a note
+    on a stated tempo the shift eased."""
     state, d = turn.state, turn.details
-    learned = False
+    learned, note = False, ""
     if d.mood_shift:
         base = state.emotion or turn.emotion
         if base is None:
             raise NotFound("the song has no mood yet: tell me how it should feel first")
-        freed = set(FOLLOWS_SHIFT.get(d.mood_shift, ())) - {"mode" if d.mode else "", "tempo_bpm" if d.tempo else ""}
+        said_tempo = d.tempo or d.tempo_change or d.tempo_word  # "calmer and slower": the tempo as said
+        freed = set(FOLLOWS_SHIFT.get(d.mood_shift, ())) - {"mode" if d.mode else "", "tempo_bpm" if said_tempo else ""}
+        stated = state.params.tempo_bpm if "tempo_bpm" in freed and "tempo_bpm" in state.params_locked else None
         state.params_locked = [p for p in state.params_locked if p not in freed]
         learned = songops.change_mood(turn, shift(base, d.mood_shift.replace("_", " ")))
+        if stated is not None:
+            note = _eased_tempo(state, stated, SHIFT_TEMPO_SIGN.get(d.mood_shift, 0))
         yield changed("mood", "params")
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
         learned = songops.change_mood(turn, felt, turn.text)
         yield changed("mood", "params")
-    return learned
+    return learned, note
 
 
 def _section(turn: Turn) -> str | None:
@@ -67,8 +88,9 @@ def _section(turn: Turn) -> str | None:
 
 def compose_melody(turn: Turn) -> Iterator[Event]:
     state, d = turn.state, turn.details
+    eased = ""
     if d.mood or d.mood_shift:
-        yield from _mood(turn)
+        _, eased = yield from _mood(turn)
     elif state.emotion is None and songops.is_moody(turn.emotion) and turn.emotion is not None:
         songops.apply_mood(state, turn.emotion, turn.text)
         yield changed("mood", "params")
@@ -79,7 +101,9 @@ def compose_melody(turn: Turn) -> Iterator[Event]:
     yield from songops.compose_into(state, turn.services.output_dir(state), section=section, seed=None)
     where = f" to the {section}" if section and state.lyrics is not None else " to the lyrics" if state.lyrics else ""
     summary = state.melody.summary_text if state.melody else ""
-    yield say(f"Here is a melody{where}: {summary or describe(state.params)}{_notes(ch)} Press play in the song panel.")
+    yield say(
+        f"Here is a melody{where}: {summary or describe(state.params)}{eased}{_notes(ch)} Press play in the song panel."
+    )
 
 
 def _part_only(d: Details) -> bool:
@@ -92,7 +116,7 @@ def set_params(turn: Turn) -> Iterator[Event]:
         yield from lyric_handlers.edit_lyrics(turn)  # "more hopeful at the end": that part's words only
         return
     moods_before = state.emotion
-    learned = yield from _mood(turn)
+    learned, eased = yield from _mood(turn)
     ch = param_changes(d, state.params)
     songops.set_params(state, ch.values)
     if ch.values:
@@ -104,7 +128,7 @@ def set_params(turn: Turn) -> Iterator[Event]:
         )
         return
     mood = f"The mood is now {state.emotion.summary}. " if mood_changed and state.emotion else ""
-    yield say(f"{mood}Now {describe(state.params)}{_notes(ch)}" + (songops.LEARNED_NOTE if learned else ""))
+    yield say(f"{mood}Now {describe(state.params)}{eased}{_notes(ch)}" + (songops.LEARNED_NOTE if learned else ""))
     yield from _redo(turn, set(d.redo), bool(ch.values) or mood_changed)
     if mood_changed and state.lyrics is not None and "lyrics" not in d.redo:
         yield say(' Say "rewrite the lyrics" if the words should follow the new mood too.')
