@@ -276,11 +276,13 @@ def test_a_song_brief_sets_the_mood_and_every_setting_it_states(copilot: Copilot
 
 
 def test_a_mood_shift_eases_a_stated_tempo_instead_of_replacing_it(copilot: Copilot) -> None:
-    """"More tender" after "around 120 bpm" slows the song a step (the person's number stays the
+    """ "More tender" after "around 120 bpm" slows the song a step (the person's number stays the
     anchor, and stays theirs), where the new mood alone picked 83; the reply says so; "more
     intense" moves it a step back up."""
     state = copilot.new_state()
-    turn(copilot, state, "I'm writing a song for my sister's wedding, joyful but tender, around 120 bpm, no heavy drums")
+    turn(
+        copilot, state, "I'm writing a song for my sister's wedding, joyful but tender, around 120 bpm, no heavy drums"
+    )
     assert state.params.tempo_bpm == 120 and "tempo_bpm" in state.params_locked
     text, _ = turn(copilot, state, "make it more tender, less party")
     assert state.params.tempo_bpm == 108, (state.params.tempo_bpm, text)
