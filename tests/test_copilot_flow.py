@@ -325,6 +325,7 @@ def test_a_line_rewrite_is_steered_by_its_subject_not_by_the_instruction(copilot
     turn(copilot, state, "change line 3 to something about her hands")
     prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
     assert "her hands" in prompts and "change line 3" not in prompts.lower(), prompts[-600:]
+    assert "Topic: «her hands»" in prompts, "one line about a named subject is about that alone"
 
 
 def test_a_story_that_ends_by_saying_a_song_is_being_written_is_asked_about_the_story(copilot: Copilot) -> None:

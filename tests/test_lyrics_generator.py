@@ -12,7 +12,7 @@ from copilot import prosody
 from copilot.llm.base import ScriptedChatModel
 from copilot.lyrics.checks import check_lyrics, check_section
 from copilot.lyrics.form import Section, plan_form
-from copilot.lyrics.generator import LyricWriter, WriterConfig
+from copilot.lyrics.generator import SUBJECT_WEIGHT, LyricWriter, WriterConfig
 from copilot.lyrics.prompts import parse_lines, system_prompt
 from copilot.types import Emotion
 
@@ -162,6 +162,50 @@ def test_locked_lines_of_a_section_are_kept_byte_identical() -> None:
     assert lyr.sections[0].lines[0] == "My own line, typed at night"
     assert lyr.sections[0].locked == (0,)
     assert "«My own line, typed at night»" in model.calls[0][-1]["content"]
+
+
+def test_a_line_before_its_kept_partner_is_asked_for_a_rhyme_not_the_partners_own_word() -> None:
+    """Rewriting line 3 of an AABB verse whose line 4 stays: line 3 is asked to end on a rhyme of
+    line 4's last word ("laugh" -> "half", "staff"...), not on "laugh" itself (a line ending on the
+    same word does not rhyme; the default model wrote "The fireworks made everyone laugh")."""
+    model = ScriptedChatModel(default="1. The sky was lit for half the night")
+    lines = (
+        "The whistle blew and no one moved",
+        "Then all at once the whole stand grooved",
+        "",
+        "And strangers hugged and tried to laugh",
+    )
+    verse = Section("verse", "verse", "AABB", (8, 8, 8, 8), lines)
+    events = list(
+        LyricWriter(model, config=NO_REWRITE).write_section(
+            verse, "the fireworks", locked={0: lines[0], 1: lines[1], 3: lines[3]}
+        )
+    )
+    planned = events[0].data["words"]
+    assert planned[4] == "laugh" and planned[3] != "laugh" and prosody.rhymes(planned[3], "laugh"), planned
+    asked = _asked_word(model.calls[0][-1]["content"])
+    assert asked != "laugh" and prosody.rhymes(asked, "laugh"), asked
+
+
+def test_a_named_subject_outranks_a_rhyme_when_its_weight_says_so() -> None:
+    """A line asked about "her hands": with the subject's weight the line about her hands is
+    chosen (and flagged: it does not rhyme); with the usual theme weight the rhyming line
+    about a kettle wins. Closeness comes from a stated embedder (1 for a line about hands)."""
+    import numpy as np
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] if "hand" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    reply = "1. The kettle whistled down the hall\n2. Her hands were white with flour and warm"
+    verse = Section("verse", "verse", "AA", (8, 8), ("I kept her apron on the wall", ""), locked=(0,))
+    chosen = {}
+    for weight in (1.0, SUBJECT_WEIGHT):
+        config = WriterConfig(seed=1, rewrite=False, theme_weight=weight)
+        writer = LyricWriter(ScriptedChatModel(default=reply), embed=embed, config=config)
+        chosen[weight] = writer.write("her hands", [verse]).sections[0]
+    assert chosen[1.0].lines[1] == "The kettle whistled down the hall"
+    assert chosen[SUBJECT_WEIGHT].lines[1] == "Her hands were white with flour and warm"
+    assert [f.line for f in chosen[SUBJECT_WEIGHT].flags] == [1], "the missed rhyme is said, not hidden"
 
 
 def test_chorus_is_written_once_and_repeated_verbatim() -> None:

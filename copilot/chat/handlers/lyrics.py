@@ -25,8 +25,8 @@ from copilot.llm.scoring import LineFluency
 from copilot.lyrics import edit
 from copilot.lyrics.checks import check_lyrics
 from copilot.lyrics.form import Lyrics, plan_form, sections_listed
+from copilot.lyrics.generator import SUBJECT_WEIGHT, LyricWriter, WriterConfig
 from copilot.lyrics.generator import Event as LyricEvent
-from copilot.lyrics.generator import LyricWriter, WriterConfig
 from copilot.lyrics.prompts import story_theme
 from copilot.prosody import last_word, rhymes_for, stress_pattern, syllable_count
 from copilot.song import SongState
@@ -38,9 +38,15 @@ DEFAULT_LINES = 4
 
 
 def writer_for(
-    services: Services, target: Emotion | None, *, extra_words: tuple[str, ...] = (), references: tuple[str, ...] = ()
+    services: Services,
+    target: Emotion | None,
+    *,
+    extra_words: tuple[str, ...] = (),
+    references: tuple[str, ...] = (),
+    subject: bool = False,
 ) -> LyricWriter:
-    """A lyric writer with the app's chat model, embedder and analyzer, steered toward ``target``."""
+    """A lyric writer with the app's chat model, embedder and analyzer, steered toward ``target``
+    (``subject``: its theme is a subject the person named for a line, which outranks a rhyme)."""
     engines = services.engines
     tone = lyric_tone(target) if target is not None else None
     if tone is not None and extra_words:
@@ -52,7 +58,7 @@ def writer_for(
         tone=tone,
         target=target,
         references=references,
-        config=WriterConfig(seed=None),
+        config=WriterConfig(seed=None, theme_weight=SUBJECT_WEIGHT if subject else 1.0),
         fluency_of=LineFluency(engines.get("scorer")),
     )
 
@@ -299,11 +305,15 @@ def edit_lyrics(turn: Turn) -> Iterator[Event]:
     elif d.mood and (felt := turn.services.analyze(d.mood)) is not None:
         target = felt
     # what the new words should be about: the subject named ("line 3 about her hands": "her hands"),
-    # else the request's own words; never the instruction when a subject was named (the model echoes it)
+    # else the request's own words; never the instruction when a subject was named (the model echoes it).
+    # One line about a named subject is about that alone (its neighbours carry the song).
     steer = d.theme or (turn.text if not (d.mood_shift or d.scheme or d.syllables) else "")
-    work_lyr = dataclasses.replace(lyr, theme=f"{lyr.theme}; {steer}"[:300] if steer else lyr.theme)
+    if d.theme and line is not None:
+        work_lyr = dataclasses.replace(lyr, theme=d.theme)
+    else:
+        work_lyr = dataclasses.replace(lyr, theme=f"{lyr.theme}; {steer}"[:300] if steer else lyr.theme)
     mood = target.summary if target else ""
-    writer = writer_for(turn.services, target)
+    writer = writer_for(turn.services, target, subject=bool(d.theme and line is not None))
     yield progress("Rewriting (the other lines stay as they are)...")
     result: Lyrics | None = None
     for item in _run(_edit_work(work_lyr, d, section, line, writer, mood)):

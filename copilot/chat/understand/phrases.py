@@ -495,7 +495,13 @@ def _song_kind(words: str) -> bool:
 
 
 def _clean_theme(found: str) -> str | None:
-    theme = re.sub(r"\s+(?:in|with|and|using|for|at|on|to|a|an|the|but|so|like|or|of)$", "", found.strip(" ,.'\""))
+    """The theme without a dangling last word ("the old till instead" -> "the old till").
+
+    >>> _clean_theme("the old cash register instead"), _clean_theme("her hands, please"), _clean_theme("a boat in")
+    ('the old cash register', 'her hands', 'a boat')
+    """
+    theme = re.sub(r"[\s,]+(?:instead|please|pls|thanks|thank you)$", "", found.strip(" ,.'\"!?"))
+    theme = re.sub(r"\s+(?:in|with|and|using|for|at|on|to|a|an|the|but|so|like|or|of)$", "", theme.strip(" ,.'\""))
     if not theme or _NOT_A_THEME.fullmatch(theme):
         return None
     return theme[:200]
