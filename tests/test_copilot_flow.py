@@ -339,3 +339,19 @@ def test_a_story_that_ends_by_saying_a_song_is_being_written_is_asked_about_the_
     turn(copilot, state, "write a verse")
     prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
     assert "Canada" in prompts and "writing a song about it" not in prompts, prompts[-600:]
+
+
+def test_a_new_song_keeps_what_the_message_says_it_is_about(copilot: Copilot) -> None:
+    """'start a new song about my old dog...' (or a story read as a new song while another is open)
+    empties the song and makes the words the new song's mood and theme: they used to be dropped."""
+    state = copilot.new_state()
+    turn(copilot, state, "write a verse about the sea")
+    old_session = state.session_id
+    assert state.lyrics is not None
+    text, _ = turn(copilot, state, "start a new song about my old dog who died last spring")
+    assert state.session_id != old_session and state.lyrics is None
+    assert "Started a new song" in text and "That reads as" in text, text
+    assert state.emotion is not None and state.emotion.valence < 0
+    assert "dog" in state.mood_text
+    text, _ = turn(copilot, state, "start a new song")
+    assert state.emotion is None and "Tell me who or what it is about" in text

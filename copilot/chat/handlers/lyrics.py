@@ -307,13 +307,12 @@ def edit_lyrics(turn: Turn) -> Iterator[Event]:
     # what the new words should be about: the subject named ("line 3 about her hands": "her hands"),
     # else the request's own words; never the instruction when a subject was named (the model echoes it).
     # One line about a named subject is about that alone (its neighbours carry the song).
+    subject = d.theme if line is not None else None
     steer = d.theme or (turn.text if not (d.mood_shift or d.scheme or d.syllables) else "")
-    if d.theme and line is not None:
-        work_lyr = dataclasses.replace(lyr, theme=d.theme)
-    else:
-        work_lyr = dataclasses.replace(lyr, theme=f"{lyr.theme}; {steer}"[:300] if steer else lyr.theme)
+    theme = subject or (f"{lyr.theme}; {steer}"[:300] if steer else lyr.theme)
+    work_lyr = dataclasses.replace(lyr, theme=theme)
     mood = target.summary if target else ""
-    writer = writer_for(turn.services, target, subject=bool(d.theme and line is not None))
+    writer = writer_for(turn.services, target, subject=bool(subject))
     yield progress("Rewriting (the other lines stay as they are)...")
     result: Lyrics | None = None
     for item in _run(_edit_work(work_lyr, d, section, line, writer, mood)):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from copilot.chat import songops
 from copilot.chat.events import Event, changed, say
+from copilot.chat.handlers import talk
 from copilot.chat.turn import Handler, Turn
 from copilot.chat.understand import Intent
 from copilot.errors import NotFound
@@ -46,8 +47,14 @@ def open_song(turn: Turn) -> Iterator[Event]:
 
 
 def new_song(turn: Turn) -> Iterator[Event]:
+    """A new, empty song; what the message says it is about ("a new song about my dog", or a story
+    told with it) becomes the new song's mood and theme, as a story does."""
     songops.replace_state(turn.state, SongState())
     yield changed("song")
+    if (turn.details.theme or turn.details.mood) and turn.emotion is not None:
+        yield say("Started a new song. ")
+        yield from talk.set_mood(turn)
+        return
     yield say("Started a new song. Tell me who or what it is about, or ask for some songs to get going.")
 
 
