@@ -355,3 +355,21 @@ def test_a_new_song_keeps_what_the_message_says_it_is_about(copilot: Copilot) ->
     assert "dog" in state.mood_text
     text, _ = turn(copilot, state, "start a new song")
     assert state.emotion is None and "Tell me who or what it is about" in text
+
+
+def test_a_story_told_after_some_lyrics_steers_the_lyrics_that_follow(copilot: Copilot) -> None:
+    """A verse about the sea, then a story about a friend leaving: the reply promises to keep the
+    story as what the song is about, so the next chorus is asked about the story, not the sea."""
+    state = copilot.new_state()
+    turn(copilot, state, "write a verse about the sea")
+    text, _ = turn(
+        copilot,
+        state,
+        "My best friend Ana is moving to Lisbon next month. We've played in bars together for ten years "
+        "and our last gig is on Saturday.",
+    )
+    assert "what the song is about" in text, text
+    copilot.engines.chat.calls.clear()  # type: ignore[attr-defined]
+    turn(copilot, state, "write a chorus")
+    prompts = " ".join(m["content"] for call in copilot.engines.chat.calls for m in call if m["role"] == "user")  # type: ignore[attr-defined]
+    assert "Lisbon" in prompts and "Topic: «the sea»" not in prompts, prompts[-600:]

@@ -3,6 +3,7 @@ a story that sets the song's mood, help, and small talk."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from copilot.chat.understand import Intent
 from copilot.chat.understand.corrections import correction_shift, is_correction
 from copilot.emotion.steering import shift
 from copilot.errors import NotFound
+from copilot.lyrics.prompts import sanitize_theme, story_theme
 from copilot.types import Emotion
 
 DEFAULT_TITLES = 5
@@ -82,6 +84,8 @@ def set_mood(turn: Turn) -> Iterator[Event]:
     if turn.emotion is None:
         raise NotFound("I can't read moods right now (the emotion model is not set up); try: make it sadder")
     songops.apply_mood(turn.state, turn.emotion, turn.text)
+    if turn.state.lyrics is not None:  # what the song is about now: the words still to come are about it
+        turn.state.lyrics = dataclasses.replace(turn.state.lyrics, theme=sanitize_theme(story_theme(turn.text)))
     stated = param_changes(turn.details, turn.state.params)  # a brief's settings: "around 120 bpm, in G"
     songops.set_params(turn.state, stated.values)
     yield changed("mood", "params")
