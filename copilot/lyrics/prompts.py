@@ -62,8 +62,9 @@ _STORY_OPENING = re.compile(
 )
 
 _WRITING_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?]))\s*(?:so,?\s+|and\s+)?(?:i'?m|i am|we'?re|we are)\s+"
-    r"(?:writing|working on|making|trying to write)\s+(?:a|an|this|my|our|the)?\s*(?:new\s+)?"
+    r"(?:^|(?<=[.!?]))\s*(?:so,?\s+|and\s+)?(?:(?:i'?m|i am|we'?re|we are)\s+"
+    r"(?:writing|working on|making|trying to write)|(?:i|we)(?:\s+would|'d)?\s+(?:want|like|need)(?:\s+to\s+(?:write|make))?)"
+    r"\s+(?:a|an|this|my|our|the)?\s*(?:new\s+)?"
     r"(?:song|tune|ballad|track)(?:\s+(?:about|for|on)\s+(?:it|this|that|him|her|them|us))?\s*(?:[.!]+|$)",
     re.IGNORECASE,
 )
@@ -80,6 +81,8 @@ def story_theme(text: str) -> str:
     ('leaving home', 'rain on a tin roof')
     >>> story_theme("Sam moves to Canada. Our last gig is Saturday. I'm writing a song about it.")
     'Sam moves to Canada. Our last gig is Saturday.'
+    >>> story_theme("Ana moves to Lisbon. I want a song about that."), story_theme("I'd like to write a song about it!")
+    ('Ana moves to Lisbon.', "I'd like to write a song about it!")
     """
     rest = _WRITING_SENTENCE.sub(" ", text.strip()).strip()  # "... I'm writing a song about it."
     rest = _STORY_OPENING.sub("", rest, count=1)
